@@ -1,0 +1,36 @@
+"""parse: a RawDocument becomes a Document with its header read and its body cut into sentences."""
+from __future__ import annotations
+
+from readout.model import Document, RawDocument
+from readout.parse.dates import parse_date
+from readout.parse.header import parse_header
+from readout.parse.sentences import split_sentences
+
+__all__ = ["parse", "parse_date"]
+
+
+def parse(raw: RawDocument) -> Document:
+    header = parse_header(raw.text)
+    published = header.published or _meta_date(raw.meta)
+    return Document(
+        path=raw.path,
+        text=raw.text,
+        source=header.source or raw.meta.get("source"),
+        published=published,
+        title=header.title or raw.meta.get("title"),
+        title_span=header.title_span,
+        byline=header.byline,
+        body_start=header.body_start,
+        dateline_span=header.dateline_span,
+        sentences=header.headline_spans + split_sentences(raw.text, header.body_start, header.body_end),
+        meta=dict(raw.meta, headline_count=len(header.headline_spans)),
+        warnings=list(raw.warnings),
+    )
+
+
+def _meta_date(meta: dict):
+    """A publication date the container (feed, JSONL, HTML metadata) gave, if any."""
+    value = meta.get("published")
+    if not value:
+        return None
+    return parse_date(str(value)[:10], None, "YMD")

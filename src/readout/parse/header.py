@@ -1,0 +1,188 @@
+"""Reading the furniture around an article: outlet, publication date, headline, dateline, byline.
+
+Steps, top to bottom (rules live in data/header.yaml):
+1. cut the text into lines with their offsets;
+2. walk the top lines: crawl dates are skipped, date and outlet lines are read, page furniture is
+   skipped, and the first short line without a full stop is the headline (repeats of it and
+   kicker lines are headline lines too);
+3. the first line after that is where the body begins; a wire dateline there names the agency;
+4. walk the bottom lines: furniture is skipped and a short signature line is the byline.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from readout.domain import load_yaml
+from readout.model import Span
+from readout.parse.dates import parse_date
+
+TAG = re.compile(r"<[^>]{0,200}>")
+HEADLINE_MAX = 300
+
+
+@dataclass
+class Line:
+    start: int
+    end: int
+    text: str        # stripped, tags removed
+
+
+@dataclass
+class Header:
+    source: str | None = None
+    published: dt.date | None = None
+    published_rule: str | None = None
+    title: str | None = None
+    title_span: Span | None = None
+    headline_spans: list[Span] = field(default_factory=list)
+    body_start: int = 0
+    body_end: int = 0
+    dateline_span: Span | None = None
+    dateline_date: str | None = None
+    byline: str | None = None
+
+
+@dataclass
+class _Rules:
+    crawl: list[tuple[str, re.Pattern, re.Pattern | None]]
+    published: list[tuple[str, re.Pattern, str]]
+    outlets: list[tuple[str, re.Pattern, str | None]]
+    furniture: list[re.Pattern]
+    dateline: re.Pattern
+    byline: re.Pattern
+    agencies: dict[str, str]
+
+
+@lru_cache(maxsize=1)
+def rules() -> _Rules:
+    data = load_yaml("header.yaml")
+    fill = lambda pattern: re.compile(pattern.format(months=data["months"]))  # noqa: E731
+    return _Rules(
+        crawl=[(r["id"], fill(r["line"]), fill(r["next_line"]) if r.get("next_line") else None)
+               for r in data["crawl_dates"]],
+        published=[(r["id"], fill(r["line"]), r.get("date_order", "MDY")) for r in data["published"]],
+        outlets=[(r["id"], fill(r["line"]), r.get("source")) for r in data["outlet_lines"]],
+        furniture=[re.compile(p) for p in data["furniture"]],
+        dateline=fill(data["dateline"]),
+        byline=re.compile(data["byline"]),
+        agencies=data["agencies"],
+    )
+
+
+def split_lines(text: str) -> list[Line]:
+    """Non-empty lines with offsets of their stripped content."""
+    lines, offset = [], 0
+    for raw in text.split("\n"):
+        stripped = raw.strip()
+        if stripped:
+            start = offset + raw.index(stripped)
+            lines.append(Line(start, start + len(stripped), TAG.sub("", stripped).strip()))
+        offset += len(raw) + 1
+    return lines
+
+
+def canonical_source(name: str) -> str:
+    """Map an agency or source-line name ("KCNA.kp (En)") to the outlet's name."""
+    bare = re.sub(r"\s*\((?:En|EN)\)\s*$", "", name.strip())
+    return rules().agencies.get(bare, bare)
+
+
+def parse_header(text: str) -> Header:
+    lines = split_lines(text)
+    header = Header(body_end=len(text))
+    index = _read_top(lines, header)
+    if index < len(lines):
+        header.body_start = lines[index].start
+        _read_dateline(text, header)
+    _read_bottom(lines[index:], header)
+    return header
+
+
+def _is_furniture(line: Line) -> bool:
+    return any(p.match(line.text) for p in rules().furniture)
+
+
+def _crawl_date(lines: list[Line], i: int) -> bool:
+    for _id, pattern, next_line in rules().crawl:
+        if pattern.match(lines[i].text):
+            following = lines[i + 1].text if i + 1 < len(lines) else ""
+            if next_line is None or next_line.match(following):
+                return True
+    return False
+
+
+def _read_date_line(line: Line, header: Header) -> bool:
+    for rule_id, pattern, order in rules().published:
+        match = pattern.match(line.text)
+        if match:
+            if header.published is None:
+                header.published = parse_date(match["date"], None, order)
+                header.published_rule = rule_id
+            if "source" in pattern.groupindex and header.source is None:
+                header.source = canonical_source(match["source"])
+            return True
+    return False
+
+
+def _read_outlet_line(line: Line, header: Header) -> bool:
+    for _id, pattern, source in rules().outlets:
+        match = pattern.match(line.text)
+        if match:
+            header.source = header.source or source or canonical_source(match["source"])
+            return True
+    return False
+
+
+def _looks_like_headline(line: Line) -> bool:
+    return (len(line.text) <= HEADLINE_MAX and not re.search(r"[.!?:\"”]$", line.text)
+            and not rules().dateline.match(line.text))
+
+
+def _read_top(lines: list[Line], header: Header) -> int:
+    """Consume header lines; return the index of the first body line."""
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if _crawl_date(lines, i) or _is_furniture(line):
+            i += 1
+        elif _read_date_line(line, header) or _read_outlet_line(line, header):
+            i += 1
+        elif _looks_like_headline(line) and _more_follows(lines, i):
+            header.headline_spans.append(Span(line.start, line.end))
+            header.title = line.text
+            header.title_span = Span(line.start, line.end)
+            i += 1
+        else:
+            break
+    return i
+
+
+def _more_follows(lines: list[Line], i: int) -> bool:
+    """A headline is followed by a body; a lone last line is not a headline."""
+    return i + 1 < len(lines)
+
+
+def _read_dateline(text: str, header: Header) -> None:
+    match = rules().dateline.match(text, header.body_start)
+    if match:
+        header.dateline_span = Span(match.start("place"), match.end())
+        header.dateline_date = match["date"]
+        header.source = header.source or canonical_source(match["agency"])
+
+
+def _read_bottom(lines: list[Line], header: Header) -> None:
+    for line in reversed(lines):
+        if _is_furniture(line):
+            header.body_end = line.start
+            continue
+        if rules().byline.match(line.text) and len(lines) > 1:
+            header.byline = line.text
+            header.body_end = line.start
+            if line.text in rules().agencies:
+                header.source = header.source or canonical_source(line.text)
+        break
+    if "KOREA NEWS SERVICE" in " ".join(l.text for l in lines[-3:]) and header.source is None:
+        header.source = "KCNA"
