@@ -1,0 +1,127 @@
+"""What differs between SQLite and PostgreSQL, and nothing else: one small class per database.
+
+Everything else in the store is written once against SQLAlchemy Core.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Table, event, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import URL
+from sqlalchemy.pool import StaticPool
+
+# A connection opened with this execution option takes the write lock when it begins (SQLite),
+# so two writers queue on busy_timeout instead of failing half way with "database is locked".
+WRITE = {"readout_write": True}
+
+SNIPPET_OPEN, SNIPPET_CLOSE = "[", "]"
+
+
+class SqliteDialect:
+    name = "sqlite"
+
+    def engine_options(self, url: URL) -> dict[str, Any]:
+        if url.database in (None, "", ":memory:"):
+            # One shared connection, or every new connection would see its own empty database.
+            return {"poolclass": StaticPool}
+        return {}
+
+    def prepare(self, engine: Engine) -> None:
+        event.listen(engine, "connect", _sqlite_on_connect)
+        event.listen(engine, "begin", _sqlite_on_begin)
+
+    def insert_ignore(self, table: Table, keys: list[str]):
+        return sqlite.insert(table).on_conflict_do_nothing(index_elements=keys)
+
+    def lock_for_migration(self, conn: Connection) -> None:
+        """Nothing to do: the migration runs in a write (IMMEDIATE) transaction already."""
+
+    def search(self, conn: Connection, query: str, limit: int) -> list[dict]:
+        match = fts5_query(query)
+        if not match:
+            return []
+        sql = text(
+            "SELECT d.id, d.title, d.published, d.source,"
+            " snippet(documents_fts, 1, :open, :close, '…', 12) AS snippet"
+            " FROM documents_fts JOIN documents d ON d.id = documents_fts.rowid"
+            " WHERE documents_fts MATCH :match ORDER BY documents_fts.rank, d.id LIMIT :limit"
+        )
+        params = {"match": match, "limit": limit, "open": SNIPPET_OPEN, "close": SNIPPET_CLOSE}
+        return [dict(row._mapping) for row in conn.execute(sql, params)]
+
+    def connection_hint(self, reason: str) -> str:
+        return "is it a readout database file? readout uses readout.db when --db is not given"
+
+
+class PostgresDialect:
+    name = "postgresql"
+
+    def engine_options(self, url: URL) -> dict[str, Any]:
+        # A short connect timeout: an unreachable server should fail fast with a clear message.
+        return {"connect_args": {"connect_timeout": 3}, "pool_pre_ping": True}
+
+    def prepare(self, engine: Engine) -> None:
+        """Nothing to do: PostgreSQL enforces foreign keys and runs DDL in transactions."""
+
+    def insert_ignore(self, table: Table, keys: list[str]):
+        return postgresql.insert(table).on_conflict_do_nothing(index_elements=keys)
+
+    def lock_for_migration(self, conn: Connection) -> None:
+        # Two processes opening a fresh database at once must not both create the tables.
+        conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('readout.store.migrate'))"))
+
+    def search(self, conn: Connection, query: str, limit: int) -> list[dict]:
+        sql = text(
+            "SELECT d.id, d.title, d.published, d.source,"
+            " ts_headline('english', d.text, q, :options) AS snippet"
+            " FROM documents d, websearch_to_tsquery('english', :query) q"
+            " WHERE d.search @@ q ORDER BY ts_rank_cd(d.search, q) DESC, d.id LIMIT :limit"
+        )
+        options = f"StartSel={SNIPPET_OPEN}, StopSel={SNIPPET_CLOSE}, MaxWords=12, MinWords=4"
+        return [dict(row._mapping) for row in conn.execute(sql, {"query": query, "limit": limit, "options": options})]
+
+    def connection_hint(self, reason: str) -> str:
+        if "does not exist" in reason:
+            return "create it first (createdb) or name an existing database in the URL"
+        if "authentication failed" in reason:
+            return "check the user name and password in the URL"
+        return "is the server running? readout uses SQLite when --db is not given"
+
+
+def dialect_for(url: URL) -> SqliteDialect | PostgresDialect:
+    """The dialect class for a URL already checked to be SQLite or PostgreSQL."""
+    return SqliteDialect() if url.get_backend_name() == "sqlite" else PostgresDialect()
+
+
+def fts5_query(query: str) -> str:
+    """A user's words as an FTS5 query: every word must occur, "quoted text" as a phrase.
+
+    Raw FTS5 syntax would make ordinary input such as "Jong-Un" or "U.S." a syntax error,
+    so each word is reduced to its letters and digits and quoted. This roughly matches what
+    PostgreSQL's websearch_to_tsquery does with the same input (without its OR and -word).
+    """
+    parts = []
+    for phrase, word in re.findall(r'"([^"]*)"|(\S+)', query):
+        tokens = re.findall(r"\w+", phrase or word)
+        if tokens:
+            parts.append('"' + " ".join(tokens) + '"')
+    return " ".join(parts)
+
+
+def _sqlite_on_connect(dbapi_connection, _record) -> None:
+    # Let SQLAlchemy's "begin" event issue BEGIN itself: the sqlite3 module's own implicit
+    # transactions would leave DDL (migrations) outside any transaction.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA busy_timeout = 10000")
+    cursor.execute("PRAGMA journal_mode = WAL")  # readers do not block the writer, nor it them
+    cursor.execute("PRAGMA synchronous = NORMAL")  # safe with WAL, and much faster than FULL
+    cursor.close()
+
+
+def _sqlite_on_begin(conn: Connection) -> None:
+    write = conn.get_execution_options().get("readout_write", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
