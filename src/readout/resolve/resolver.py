@@ -1,0 +1,299 @@
+"""Resolution of a person mention to an entity of the knowledge base.
+
+`Resolver.resolve` tries, in order, stopping at the first that matches:
+
+1. exact: the folded mention is a spelling of a KB person (canonical name, listed alias or
+   a variant generated from its Hangul/Cyrillic) - a dict lookup, the common case;
+2. reduced: the mention less a patronymic, an honorific, initials or middle names
+   ("Vladimir Vladimirovich Putin", "Mahmoud O.R. Al Aloul") is such a spelling;
+3. fuzzy: the nearest spellings by edit distance and by a phonetic key, accepted only
+   when surname and given name each agree, so that KCNA's "Nobak" finds Novak while
+   Kim Yo Jong never becomes Kim Jong Un;
+4. surname only: a lone word that is the surname of exactly one KB person;
+5. otherwise a new entity, with an id derived from the folded name so that the same
+   unknown person gets the same id in every article.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+import jellyfish
+from rapidfuzz import fuzz, process
+
+from readout.resolve.kb import (Person, load_user_people, merge_people, shipped_people,
+                                user_kb_path)
+from readout.resolve.normalize import NEW_ENTITY_PREFIX, display_form, fold, new_entity_id
+from readout.resolve.rules import NameRules, name_rules
+from readout.resolve.variants import expand
+
+_REDUCED_SCORES = {"patronymic dropped": 0.98, "honorific dropped": 0.97,
+                   "initials dropped": 0.95, "middle names dropped": 0.92}
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What a mention resolved to. `name` is the KB's canonical name, or the mention in
+    display form for a person the KB does not know (then `is_known` is false)."""
+
+    query: str
+    name: str
+    entity_id: str
+    country: str | None
+    score: float
+    reason: str
+
+    @property
+    def is_known(self) -> bool:
+        return not self.entity_id.startswith(NEW_ENTITY_PREFIX)
+
+    def as_dict(self) -> dict:
+        return {**asdict(self), "name": self.name if self.is_known else None}
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    person: int
+    system: str
+    score: float
+    reason: str
+
+
+class Resolver:
+    """Resolves mentions against a fixed list of people (first listed wins a tie)."""
+
+    def __init__(self, people: Iterable[Person], rules: NameRules | None = None,
+                 cache_size: int = 100_000):
+        self.people: list[Person] = list(people)
+        self.rules = rules or name_rules()
+        self._fuzzy = self.rules.fuzzy
+        self._phonetic_table = str.maketrans(self.rules.phonetic_folds)
+        self._build_index()
+        self._resolve_cached = lru_cache(maxsize=cache_size)(self._resolve)
+
+    @classmethod
+    def default(cls) -> "Resolver":
+        """The shipped KB merged with the user's, built once per state of the user KB."""
+        path = user_kb_path()
+        stamp = path.stat().st_mtime_ns if path.exists() else None
+        return _default_resolver(str(path), stamp)
+
+    def resolve(self, mention: str, country: str | None = None,
+                title: str | None = None) -> Resolution:
+        """The entity `mention` names; `country` (ISO alpha-3) and `title` break ties."""
+        return self._resolve_cached(mention, country, title)
+
+    def person(self, entity_id: str) -> Person | None:
+        return self._by_id.get(entity_id)
+
+    # --- index ----------------------------------------------------------------------------
+
+    def _build_index(self) -> None:
+        self._exact: dict[str, list[tuple[int, str]]] = {}
+        self._by_id = {}
+        keys, phones, owners = [], [], []
+        for index, person in enumerate(self.people):
+            self._by_id.setdefault(person.entity_id, person)
+            listed = {fold(text) for _, text in person.aliases}
+            for system, text in expand(person.name, person.country, list(person.aliases),
+                                       self.rules):
+                key = fold(text)
+                # The reason says whether a spelling was listed in the KB or derived by rule.
+                label = system if system == "canonical" else \
+                    f"{'alias' if key in listed else 'variant'}:{system}"
+                self._exact.setdefault(key, []).append((index, label))
+                keys.append(key)
+                phones.append(self._phonetic(key))
+                owners.append((index, label))
+        self._keys, self._phones, self._owners = keys, phones, owners
+        self._surnames = self._surname_index()
+        self._titles = [self._title_tokens(" ".join(t.title for t in p.titles))
+                        for p in self.people]
+
+    def _surname_index(self) -> dict[str, list[int]]:
+        index: dict[str, list[int]] = {}
+        for number, person in enumerate(self.people):
+            words = fold(person.name).split()
+            if len(words) > 1:
+                surname = words[0] if person.country in self.rules.surname_first else words[-1]
+                index.setdefault(surname, []).append(number)
+        return index
+
+    def _phonetic(self, key: str) -> str:
+        return " ".join(jellyfish.metaphone(w.translate(self._phonetic_table)) or w
+                        for w in key.split())
+
+    def _title_tokens(self, title: str | None) -> frozenset[str]:
+        if not title:
+            return frozenset()
+        return frozenset(fold(title).split()) - self.rules.title_stopwords
+
+    # --- resolution -----------------------------------------------------------------------
+
+    def _resolve(self, mention: str, country: str | None, title: str | None) -> Resolution:
+        key = fold(mention)
+        if not key:
+            return self._new(mention, key, country)
+        titles = self._title_tokens(title)
+        found = (self._exact_match(key, country, titles)
+                 or self._reduced_match(key, country, titles)
+                 or self._fuzzy_match(key, country, titles)
+                 or self._surname_match(key, country))
+        if found is None:
+            return self._new(mention, key, country)
+        person = self.people[found.person]
+        return Resolution(mention, person.name, person.entity_id, person.country,
+                          round(found.score, 3), found.reason)
+
+    def _new(self, mention: str, key: str, country: str | None) -> Resolution:
+        bare = self._without_honorific(key) or key
+        reduced = self._without_patronymic(bare) or bare
+        name = display_form(mention)
+        return Resolution(mention, name, new_entity_id(reduced), country, 0.0, "new entity")
+
+    def _exact_match(self, key: str, country, titles, reason: str | None = None,
+                     score: float = 1.0, allow=None) -> _Candidate | None:
+        hits = self._exact.get(key)
+        if allow and hits:
+            hits = [h for h in hits if allow(self.people[h[0]])]
+        if not hits:
+            return None
+        index, system = min(hits, key=lambda h: self._preference(h[0], country, titles))
+        if reason is None:
+            reason = "exact" if system == "canonical" else system
+        if country and self.people[index].country not in (None, country):
+            score = min(score, self._fuzzy["exact_other_country_score"])
+        return _Candidate(index, system, score, reason)
+
+    def _preference(self, index: int, country, titles) -> tuple:
+        other_country = bool(country) and self.people[index].country != country
+        return (other_country, -len(titles & self._titles[index]), index)
+
+    def _reduced_match(self, key: str, country, titles) -> _Candidate | None:
+        for reason, reduced, allow in self._reductions(key):
+            found = self._exact_match(reduced, country, titles, reason,
+                                      _REDUCED_SCORES[reason], allow)
+            if found:
+                return found
+        return None
+
+    def _reductions(self, key: str):
+        """(reason, shorter key, which people it may match) in order of confidence."""
+        bare = self._without_honorific(key)
+        if bare:
+            yield "honorific dropped", bare, None
+            key = bare
+        short = self._without_patronymic(key)
+        if short:
+            yield "patronymic dropped", short, None
+        words = key.split()
+        if len(words) < 3:
+            return
+        initials_gone = [w for w in words if len(w) > 1]
+        if 2 <= len(initials_gone) < len(words):
+            yield "initials dropped", " ".join(initials_gone), None
+        # Korean and Chinese names have no middle names: "Kim Jong Un" less "Jong" is no one.
+        loose = self._not_strict
+        yield "middle names dropped", f"{words[0]} {words[-1]}", loose
+        yield "middle names dropped", " ".join(words[:-1]), loose
+
+    def _not_strict(self, person: Person) -> bool:
+        return person.country not in self.rules.strict_given_name
+
+    def _without_honorific(self, key: str) -> str | None:
+        for honorific in self.rules.honorifics:
+            if key.startswith(honorific + " "):
+                return key[len(honorific) + 1:]
+        return None
+
+    def _without_patronymic(self, key: str) -> str | None:
+        words = key.split()
+        if len(words) < 3:
+            return None
+        suffixes = self.rules.patronymic_suffixes
+        kept = [w for i, w in enumerate(words)
+                if i in (0, len(words) - 1) or not w.endswith(suffixes)]
+        return " ".join(kept) if len(kept) < len(words) else None
+
+    def _surname_match(self, key: str, country) -> _Candidate | None:
+        owners = self._surnames.get(key, []) if " " not in key else []
+        if len(owners) != 1:
+            return None
+        score = self._fuzzy["surname_only_score"]
+        if country and self.people[owners[0]].country != country:
+            score -= self._fuzzy["other_country_penalty"]
+        if score < self._fuzzy["accept"]:
+            return None
+        return _Candidate(owners[0], "canonical", score, "surname only")
+
+    # --- fuzzy ----------------------------------------------------------------------------
+
+    def _fuzzy_match(self, key: str, country, titles) -> _Candidate | None:
+        best = None
+        for query in dict.fromkeys([key, self._without_honorific(key) or key,
+                                    self._without_patronymic(key) or key]):
+            for found in self._fuzzy_candidates(query, country):
+                rank = (found.score + 0.005 * len(titles & self._titles[found.person]),
+                        -found.person)
+                if best is None or rank > best[0]:
+                    best = (rank, found)
+        return best[1] if best else None
+
+    def _fuzzy_candidates(self, key: str, country) -> list[_Candidate]:
+        phonetic = self._phonetic(key)
+        positions = {i for _, _, i in process.extract(key, self._keys, scorer=fuzz.ratio,
+                                                      limit=12, score_cutoff=60)}
+        positions |= {i for _, _, i in process.extract(phonetic, self._phones, scorer=fuzz.ratio,
+                                                       limit=12, score_cutoff=70)}
+        out = []
+        for position in positions:
+            found = self._score(key, phonetic, position, country)
+            if found and found.score >= self._fuzzy["accept"]:
+                out.append(found)
+        return out
+
+    def _score(self, key: str, phonetic: str, position: int, country) -> _Candidate | None:
+        index, system = self._owners[position]
+        person = self.people[index]
+        if not self._parts_agree(key, self._keys[position], person):
+            return None
+        text = fuzz.ratio(key, self._keys[position]) / 100
+        sound = fuzz.ratio(phonetic, self._phones[position]) / 100
+        score = (text + sound) / 2
+        if country:
+            score += (self._fuzzy["country_bonus"] if person.country == country
+                      else -self._fuzzy["other_country_penalty"])
+        score = min(score, 0.99)
+        return _Candidate(index, system, score, f"fuzzy {score:.2f} (edit+phonetic)")
+
+    def _parts_agree(self, key: str, other: str, person: Person) -> bool:
+        """Surname and given name must each be close: a shared surname is not enough."""
+        mine, theirs = key.split(), other.split()
+        if len(mine) < 2 or len(theirs) < 2:
+            return False
+        first = person.country in self.rules.surname_first
+        surname_a, given_a = _split(mine, first)
+        surname_b, given_b = _split(theirs, first)
+        if self._similar(surname_a, surname_b) < self._fuzzy["surname_floor"]:
+            return False
+        if person.country in self.rules.strict_given_name:
+            return fuzz.ratio(given_a, given_b) / 100 >= self._fuzzy["strict_given_floor"]
+        return self._similar(given_a, given_b) >= self._fuzzy["given_floor"]
+
+    def _similar(self, a: str, b: str) -> float:
+        text = fuzz.ratio(a, b) / 100
+        return max(text, fuzz.ratio(self._phonetic(a), self._phonetic(b)) / 100)
+
+
+def _split(words: list[str], surname_first: bool) -> tuple[str, str]:
+    if surname_first:
+        return words[0], "".join(words[1:])
+    return words[-1], "".join(words[:-1])
+
+
+@lru_cache(maxsize=2)
+def _default_resolver(path: str, stamp: int | None) -> Resolver:
+    # `stamp` is the user KB's mtime: an import made since gives a fresh resolver.
+    return Resolver(merge_people(shipped_people(), load_user_people(Path(path))))
