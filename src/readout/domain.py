@@ -4,18 +4,29 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 
+import re
+
 import yaml
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML 1.1 reads "No" and "On" as booleans; in name and word lists they are words."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|false)$"), list("tf"))
 
 
 @lru_cache(maxsize=None)
 def load_yaml(name: str):
     """Parse readout/data/NAME once per process."""
     with resources.files("readout.data").joinpath(name).open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+        return yaml.load(handle, Loader=_Loader)
 
 
 def alternation(words) -> str:
     """A regex alternation of literal words, longest first so that prefixes never win."""
-    import re
-
     return "|".join(re.escape(word) for word in sorted(set(words), key=len, reverse=True))

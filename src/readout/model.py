@@ -57,6 +57,8 @@ class PersonMention:
     role: str = "mentioned"       # principal | participant | mentioned
     side: str | None = None
     order: int | None = None
+    titles: list[str] = field(default_factory=list)
+    list_index: int | None = None  # which attendance list of the document holds the person
     # filled by resolve
     name: str | None = None
     entity_id: str | None = None

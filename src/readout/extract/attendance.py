@@ -1,0 +1,74 @@
+"""Attendance lists: "Present at the talks from the DPRK side were ...", "He was accompanied by".
+
+A list runs from the end of its trigger to the end of its sentence; the side is named in the
+trigger or inside the list ("..., and from the Chinese side ..."), else it is each person's own.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from readout.domain import load_yaml
+from readout.extract.countries import country_in
+from readout.model import Span
+
+
+@dataclass
+class AttendanceList:
+    span: Span                    # the listed part of the sentence
+    rule: str
+    trigger: str                  # the words that open the list ("Present at the talks ...")
+    sides: list[tuple[int, str]] = field(default_factory=list)   # (offset, country) side changes
+
+    def side_at(self, offset: int) -> str | None:
+        side = None
+        for start, country in self.sides:
+            if start <= offset:
+                side = country
+        return side
+
+
+@lru_cache(maxsize=1)
+def _rules():
+    data = load_yaml("attendance.yaml")
+    triggers = [(t["id"], re.compile(t["pattern"])) for t in data["triggers"]]
+    return triggers, re.compile(data["side_phrase"]), re.compile(data["spouse"])
+
+
+def find_lists(text: str, sentences: list[Span]) -> list[AttendanceList]:
+    triggers, side_phrase, _ = _rules()
+    found = []
+    for sentence in sentences:
+        taken = []
+        for rule, pattern in triggers:
+            for match in pattern.finditer(text, sentence.start, sentence.end):
+                if any(s <= match.start() < e for s, e in taken):
+                    continue
+                taken.append((match.start(), match.end()))
+                found.append(_list_from(text, match, rule, sentence, side_phrase))
+    found.sort(key=lambda item: item.span.start)
+    return _cut_at_next(found)
+
+
+def _list_from(text, match, rule, sentence, side_phrase) -> AttendanceList:
+    item = AttendanceList(Span(match.end(), sentence.end), rule, match.group())
+    if "side" in match.re.groupindex and country_in(match["side"]):
+        item.sides.append((match.end(), country_in(match["side"])))
+    for side in side_phrase.finditer(text, match.end(), sentence.end):
+        if country_in(side["side"]):
+            item.sides.append((side.start(), country_in(side["side"])))
+    return item
+
+
+def _cut_at_next(lists: list[AttendanceList]) -> list[AttendanceList]:
+    """Two triggers in one sentence: the first list ends where the second begins."""
+    for current, following in zip(lists, lists[1:]):
+        if following.span.start < current.span.end:
+            current.span = Span(current.span.start, following.span.start)
+    return lists
+
+
+def is_spouse(text: str, name_start: int) -> bool:
+    _, _, spouse = _rules()
+    return bool(spouse.search(text[max(0, name_start - 20):name_start]))

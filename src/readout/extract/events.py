@@ -1,0 +1,129 @@
+"""Events from trigger rules (data/events.yaml), each with the sentence it came from.
+
+1. every rule is matched within each sentence and the headline;
+2. a trigger with a past-time clause beside it ("since the meeting in 2023") is dropped;
+3. each event takes the date written in its sentence, else the document's main date, and the
+   first place phrase of its sentence;
+4. events of one type and direction are merged, keeping every piece of evidence.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from readout.domain import alternation, load_yaml
+from readout.extract.countries import country_in
+from readout.model import Event, Span
+
+
+@dataclass
+class Trigger:
+    rule: str
+    type: str
+    sentence: Span
+    match: Span
+    target: str | None
+    source: str | None
+
+
+@dataclass
+class _Rules:
+    rules: list[tuple[str, str, re.Pattern]]
+    types: dict
+    past_after: re.Pattern
+    past_before: re.Pattern
+    topics: re.Pattern
+    place: re.Pattern
+    place_words: re.Pattern
+
+
+@lru_cache(maxsize=1)
+def rules() -> _Rules:
+    data = load_yaml("events.yaml")
+    return _Rules(
+        rules=[(r["id"], r["type"], re.compile(r["pattern"], 0 if r.get("case_sensitive") else re.IGNORECASE))
+               for r in data["rules"]],
+        types=data["types"],
+        past_after=re.compile(data["past_after"]),
+        past_before=re.compile(data["past_before"]),
+        topics=re.compile(rf"\b(?:{alternation(data['topics'])})\b"),
+        place=re.compile(data["place"]),
+        place_words=re.compile(rf"\b(?:{alternation(data['place_words'])})\b"),
+    )
+
+
+def find_triggers(text: str, sentences: list[Span]) -> list[Trigger]:
+    found = []
+    for sentence in sentences:
+        for rule_id, event_type, pattern in rules().rules:
+            for match in pattern.finditer(text, sentence.start, sentence.end):
+                if not _in_past(text, match, sentence):
+                    found.append(Trigger(rule_id, event_type, sentence, Span(match.start(), match.end()),
+                                         _group(match, "target"), _group(match, "source")))
+    found.sort(key=lambda t: t.match.start)
+    return found
+
+
+def _group(match: re.Match, name: str) -> str | None:
+    return country_in(match.group(name)) if name in match.re.groupindex and match.group(name) else None
+
+
+def _in_past(text: str, match: re.Match, sentence: Span) -> bool:
+    after = text[match.end():sentence.end]
+    before = text[max(sentence.start, match.start() - 60):match.start()]
+    return bool(rules().past_after.search(after) or rules().past_before.search(before))
+
+
+def place_in(text: str, sentence: Span, people: list[Span]) -> str | None:
+    for match in rules().place.finditer(text, sentence.start, sentence.end):
+        place = match.group("place")
+        if any(p.start <= match.start("place") < p.end for p in people):
+            continue
+        if rules().place_words.search(place):
+            return re.sub(r"^(?:the) ", "", place)
+    return None
+
+
+def topic_in(text: str, sentence: Span) -> str | None:
+    match = rules().topics.search(text, sentence.start, sentence.end)
+    return match.group() if match else None
+
+
+def build_events(text: str, triggers: list[Trigger], dates: dict[int, object], main_date,
+                 people: list[Span]) -> list[Event]:
+    """One event per type and direction, in order of first evidence."""
+    events: list[Event] = []
+    for trigger in triggers:
+        event = next((e for e in events if _same_event(e, trigger)), None)
+        if event is None:
+            events.append(_new_event(text, trigger, dates, main_date, people))
+            continue
+        if trigger.sentence not in event.evidence:
+            event.evidence.append(trigger.sentence)
+        event.source_actor = event.source_actor or trigger.source
+        event.target_actor = event.target_actor or trigger.target
+    return events
+
+
+def _same_event(event: Event, trigger: Trigger) -> bool:
+    """Same type, and no direction that tells them apart (a message each way is two events)."""
+    def agree(a, b):
+        return a is None or b is None or a == b
+    return (event.type == trigger.type and agree(event.source_actor, trigger.source)
+            and agree(event.target_actor, trigger.target))
+
+
+def _new_event(text, trigger: Trigger, dates, main_date, people) -> Event:
+    event = Event(type=trigger.type, evidence=[trigger.sentence], rule=trigger.rule,
+                  date=dates.get(trigger.sentence.start) or main_date,
+                  place=place_in(text, trigger.sentence, people),
+                  source_actor=trigger.source, target_actor=trigger.target)
+    if trigger.type in ("support", "criticism"):
+        event.topic = topic_in(text, trigger.sentence)
+    return event
+
+
+def mapping(event_type: str) -> dict:
+    """PLOVER and CAMEO codes for an event type."""
+    return rules().types.get(event_type, {})

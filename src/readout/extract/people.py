@@ -1,0 +1,169 @@
+"""People named in the body: their title, country, role and place in attendance lists.
+
+1. names are found by shape (names.py) in the body, not in the headline;
+2. each mention gets the title written after and before it (titles.py);
+3. a mention inside an attendance list is a participant with the list's side and its order
+   among the named people of that side; a delegation head keeps its place but is a principal;
+4. a spouse who came along is a participant without an order;
+5. a name in an eponym or memory ("statues of President Kim Il Sung") is only mentioned;
+6. anyone else named in the first sentence that names people is a principal; the rest are
+   mentioned;
+7. mentions are grouped by their folded spelling, keeping the first as the person's mention.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from readout.domain import load_yaml
+from readout.extract.attendance import AttendanceList, is_spouse
+from readout.extract.countries import country_in
+from readout.extract.names import NameMatch
+from readout.extract.titles import join_titles, title_after, title_before
+from readout.model import PersonMention, Span
+from readout.normalize import fold
+
+
+@dataclass
+class Mention:
+    name: NameMatch
+    sentence: Span
+    title: str | None
+    title_span: Span | None
+    listing: int | None            # index of the attendance list holding it
+    role: str
+    side: str | None = None
+    order: int | None = None
+
+
+@lru_cache(maxsize=1)
+def _contexts():
+    data = load_yaml("titles.yaml")
+    before = re.compile(r"(?:%s)\s*$" % "|".join(re.escape(p) for p in data["mention_only_before"]))
+    after = re.compile(r"^[\s-]*(?:%s)\b" % "|".join(re.escape(p) for p in data["mention_only_after"]))
+    head_after = tuple(data["delegation_head_after"])
+    head_before = re.compile(r"\b(?:%s)\s*$" % "|".join(re.escape(p) for p in data["delegation_head_before"]))
+    return before, after, head_after, head_before
+
+
+def collect_people(text: str, names: list[NameMatch], sentences: list[Span],
+                   lists: list[AttendanceList]) -> list[PersonMention]:
+    mentions = _mentions(text, names, sentences, lists)
+    _number_lists(mentions)
+    return _group(mentions)
+
+
+def _mentions(text, names, sentences, lists) -> list[Mention]:
+    starts = [s.start for s in sentences]
+    name_starts = {n.start for n in names}
+    lead = _lead_sentence(names, sentences, starts, lists)
+    out, previous_end, previous_eponym = [], 0, False
+    for name in names:
+        sentence = sentences[max(0, bisect.bisect_right(starts, name.start) - 1)]
+        listing = _list_of(name, lists)
+        bound = max(sentence.start, previous_end, lists[listing].span.start if listing is not None else 0)
+        before = title_before(text, name.start, bound)
+        after = None if listing is not None and _titles_first(text, lists[listing], names) else \
+            title_after(text, name.end, sentence.end, name_starts)
+        eponym = _eponym(text, name, before, bound, previous_eponym)
+        role = _role(text, name, listing, eponym, sentence, lead, before)
+        title = join_titles(before.of(text) if before else None, after.of(text) if after else None)
+        out.append(Mention(name, sentence, title, after or before, listing, role))
+        previous_end, previous_eponym = (after.end if after else name.end), eponym
+    return out
+
+
+def _titles_first(text: str, listing: AttendanceList, names: list[NameMatch]) -> bool:
+    """Is this a list of "Title Name, Title Name" (the Russian readout style) rather than
+    "Name, title, Name, title"? Decided by whether words come before its first name."""
+    first = next((n for n in names if listing.span.start <= n.start < listing.span.end), None)
+    return first is not None and bool(text[listing.span.start:first.start].strip(" ,:"))
+
+
+def _lead_sentence(names, sentences, starts, lists) -> Span | None:
+    for name in names:
+        if _list_of(name, lists) is None:
+            return sentences[max(0, bisect.bisect_right(starts, name.start) - 1)]
+    return None
+
+
+def _list_of(name: NameMatch, lists: list[AttendanceList]) -> int | None:
+    for index, listing in enumerate(lists):
+        if listing.span.start <= name.start < listing.span.end:
+            return index
+    return None
+
+
+def _eponym(text, name, before, bound, previous_eponym) -> bool:
+    before_re, after_re, _, _ = _contexts()
+    start = before.start if before else name.start
+    if before_re.search(text[max(0, start - 40):start]) or after_re.match(text[name.end:name.end + 40]):
+        return True
+    joined = text[bound:start]
+    return previous_eponym and bool(re.fullmatch(r"\s*(?:and|,)\s*", joined))
+
+
+def _role(text, name, listing, eponym, sentence, lead, before) -> str:
+    _, _, head_after, head_before = _contexts()
+    if eponym:
+        return "mentioned"
+    start = before.start if before else name.start
+    if head_before.search(text[max(0, start - 20):start]) or text.startswith(head_after, name.end + 1):
+        return "principal"
+    if listing is not None or is_spouse(text, start):
+        return "participant"
+    return "principal" if sentence == lead else "mentioned"
+
+
+def _country(mention: Mention, lists: list[AttendanceList] | None = None) -> str | None:
+    return country_in(mention.title) or mention.name.country_hint
+
+
+def _number_lists(mentions: list[Mention]) -> None:
+    counters: dict[tuple, int] = {}
+    for mention in mentions:
+        if mention.listing is None:
+            if mention.role == "participant":
+                mention.side = _country(mention)
+            continue
+        mention.side = mention.side or _country(mention)
+        key = (mention.listing, mention.side)
+        counters[key] = counters.get(key, 0) + 1
+        mention.order = counters[key]
+
+
+def _group(mentions: list[Mention]) -> list[PersonMention]:
+    people: dict[str, PersonMention] = {}
+    titles: dict[str, list[str]] = {}
+    for mention in mentions:
+        key = fold(mention.name.text)
+        person = people.get(key)
+        if person is None:
+            person = people[key] = PersonMention(
+                mention=mention.name.text, span=Span(mention.name.start, mention.name.end),
+                country=mention.side or _country(mention), role=mention.role,
+                side=mention.side, order=mention.order, list_index=mention.listing)
+            titles[key] = []
+        _merge(person, mention)
+        if mention.title and mention.title not in titles[key]:
+            titles[key].append(mention.title)
+            person.title = person.title or mention.title
+            person.title_span = person.title_span or mention.title_span
+    for key, person in people.items():
+        person.titles = titles[key]
+    return list(people.values())
+
+
+ROLE_RANK = {"participant": 3, "principal": 2, "mentioned": 1}
+
+
+def _merge(person: PersonMention, mention: Mention) -> None:
+    """A person listed anywhere is a participant; named in the lead, a principal."""
+    if ROLE_RANK[mention.role] > ROLE_RANK[person.role] or (
+            mention.role == "principal" and person.role == "participant" and mention.listing is not None):
+        person.role = mention.role
+    if mention.side and person.side is None:
+        person.side, person.order = mention.side, mention.order
+        person.list_index = mention.listing
