@@ -208,8 +208,8 @@ def export_rows(people: list[Person]) -> list[dict]:
 def write_rows(rows: list[dict], out, fmt: str) -> None:
     """Rows as CSV or as a JSON array on a text stream."""
     if fmt == "json":
-        json.dump(rows, out, ensure_ascii=False, indent=1)
-        out.write("\n")
+        # One row per line: readable, diffable, and still one JSON array.
+        out.write("[\n" + ",\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n]\n")
         return
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()

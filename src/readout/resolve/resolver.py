@@ -70,6 +70,7 @@ class Resolver:
         self.rules = rules or name_rules()
         self._fuzzy = self.rules.fuzzy
         self._phonetic_table = str.maketrans(self.rules.phonetic_folds)
+        self._phonetic_words: dict[str, str] = {}
         self._build_index()
         self._resolve_cached = lru_cache(maxsize=cache_size)(self._resolve)
 
@@ -122,8 +123,15 @@ class Resolver:
         return index
 
     def _phonetic(self, key: str) -> str:
-        return " ".join(jellyfish.metaphone(w.translate(self._phonetic_table)) or w
-                        for w in key.split())
+        return " ".join(self._phonetic_word(w) for w in key.split())
+
+    def _phonetic_word(self, word: str) -> str:
+        code = self._phonetic_words.get(word)
+        if code is None:
+            code = jellyfish.metaphone(word.translate(self._phonetic_table)) or word
+            if len(self._phonetic_words) < 200_000:
+                self._phonetic_words[word] = code
+        return code
 
     def _title_tokens(self, title: str | None) -> frozenset[str]:
         if not title:
@@ -165,6 +173,7 @@ class Resolver:
             reason = "exact" if system == "canonical" else system
         if country and self.people[index].country not in (None, country):
             score = min(score, self._fuzzy["exact_other_country_score"])
+            reason += f" (country {self.people[index].country}, not {country})"
         return _Candidate(index, system, score, reason)
 
     def _preference(self, index: int, country, titles) -> tuple:
@@ -243,10 +252,13 @@ class Resolver:
 
     def _fuzzy_candidates(self, key: str, country) -> list[_Candidate]:
         phonetic = self._phonetic(key)
+        # A spelling whose mean of edit and phonetic similarity can reach `accept` (with the
+        # country bonus) has one of the two at least that high: both searches may cut there.
+        cutoff = 100 * (self._fuzzy["accept"] - self._fuzzy["country_bonus"])
         positions = {i for _, _, i in process.extract(key, self._keys, scorer=fuzz.ratio,
-                                                      limit=12, score_cutoff=60)}
+                                                      limit=8, score_cutoff=cutoff)}
         positions |= {i for _, _, i in process.extract(phonetic, self._phones, scorer=fuzz.ratio,
-                                                       limit=12, score_cutoff=70)}
+                                                       limit=8, score_cutoff=cutoff)}
         out = []
         for position in positions:
             found = self._score(key, phonetic, position, country)
