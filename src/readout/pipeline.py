@@ -5,6 +5,7 @@ DESIGN.md for many. Storage and the interfaces sit on top of these records.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
 from readout.contract import to_record
@@ -49,3 +50,43 @@ def _title_says_country(person) -> bool:
     from readout.extract.countries import country_in
 
     return country_in(person.title) is not None
+
+
+@dataclass
+class IngestReport:
+    """What one ingest run did: stored, already there, and refused (with reasons)."""
+
+    stored: int = 0
+    duplicates: int = 0
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def ingest(raws: Iterable[RawDocument], store, report: IngestReport, batch_size: int = 200,
+           on_batch=None, resolver: Resolver | None = None) -> IngestReport:
+    """Extract and store documents in batches; each batch is one transaction, so an
+    interruption never leaves half an article, and a document that fails extraction is
+    reported and skipped without stopping the run."""
+    resolver = resolver or Resolver.default()
+    batch: list[tuple[dict, str]] = []
+    for raw in raws:
+        report.warnings.extend(raw.warnings)
+        try:
+            batch.append((to_record(process(raw, resolver)), raw.text))
+        except Exception as error:  # one bad article never stops a batch (reported, counted)
+            report.errors.append(f"{raw.path}: cannot extract ({type(error).__name__}: {error})")
+        if len(batch) >= batch_size:
+            _store_batch(store, batch, report, on_batch)
+    _store_batch(store, batch, report, on_batch)
+    return report
+
+
+def _store_batch(store, batch: list, report: IngestReport, on_batch) -> None:
+    if not batch:
+        return
+    results = store.add_records(batch)
+    report.stored += sum(1 for r in results if r.created)
+    report.duplicates += sum(1 for r in results if not r.created)
+    if on_batch:
+        on_batch(len(batch))
+    batch.clear()

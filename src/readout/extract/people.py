@@ -79,7 +79,7 @@ def _titles_first(text: str, listing: AttendanceList, names: list[NameMatch]) ->
     """Is this a list of "Title Name, Title Name" (the Russian readout style) rather than
     "Name, title, Name, title"? Decided by whether words come before its first name."""
     first = next((n for n in names if listing.span.start <= n.start < listing.span.end), None)
-    return first is not None and bool(text[listing.span.start:first.start].strip(" ,:"))
+    return first is not None and title_before(text, first.start, listing.span.start) is not None
 
 
 def _lead_sentence(names, sentences, starts, lists) -> Span | None:

@@ -53,7 +53,7 @@ def title_after(text: str, name_end: int, limit: int, name_starts: set[int]) -> 
     for comma in _commas(text, start, limit):
         end = comma
         if not _opens_title(text, comma + 1, limit, name_starts, first=False):
-            return _trimmed(text, start, end)
+            return _trimmed(text, start, _before_next_name(text, start, end, name_starts))
     return _trimmed(text, start, _before_next_name(text, start, limit, name_starts))
 
 
@@ -86,7 +86,9 @@ def _opens_title(text: str, at: int, limit: int, name_starts: set[int], first: b
     segment = text[at:limit]
     comma = segment.find(",")
     segment_end = at + (comma if comma >= 0 else len(segment))
-    if any(at <= start < segment_end for start in name_starts):
+    named = [start for start in name_starts if at <= start < segment_end]
+    if named and (not first or not text[at:min(named)].strip(" ,") or
+                  re.fullmatch(r"\s*and\s*", text[at:min(named)])):
         return False   # the segment names the next person: "..., First Deputy Prime Minister Denis Mantrov"
     word = FIRST_WORD.match(segment)
     if not word:
@@ -113,7 +115,8 @@ def title_before(text: str, name_start: int, bound: int) -> Span | None:
     """The title written directly before a name ("Russian Ambassador to the DPRK ...")."""
     v = vocabulary()
     tokens = list(TOKEN.finditer(text, bound, name_start))
-    if not tokens or tokens[-1].group() == "," or text[tokens[-1].end():name_start].strip():
+    if (not tokens or tokens[-1].group() == "," or tokens[-1].group() in v.connectors
+            or text[tokens[-1].end():name_start].strip()):
         return None
     kept = []
     for index in range(len(tokens) - 1, -1, -1):

@@ -28,9 +28,13 @@ def parse(raw: RawDocument) -> Document:
     )
 
 
+CONTAINERS_WITH_DATES = ("feed", "jsonl", "html")
+
+
 def _meta_date(meta: dict):
-    """A publication date the container (feed, JSONL, HTML metadata) gave, if any."""
+    """A publication date the container (feed, JSONL, HTML markup) gave, if any. A plain text
+    file's sidecar is not the article: its date is not what the text itself allows."""
     value = meta.get("published")
-    if not value:
+    if not value or meta.get("format") not in CONTAINERS_WITH_DATES:
         return None
     return parse_date(str(value)[:10], None, "YMD")
