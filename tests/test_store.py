@@ -7,6 +7,7 @@ PostgreSQL tests run when READOUT_TEST_POSTGRES_URL names a server, e.g.
 from __future__ import annotations
 
 import string
+import threading
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -130,6 +131,28 @@ def test_database_error_mid_batch_rolls_back_everything(store, monkeypatch):
     assert store.add_records([(talks_record(), TALKS)])[0].created  # the store still works
 
 
+def test_concurrent_writers_of_the_same_text_store_it_once(store_url):
+    # Both writers may pass the point of inserting at once; the loser must get the
+    # winner's id, not a unique-constraint error that aborts its whole batch.
+    stores = [open_store(store_url), open_store(store_url)]
+    start, results = threading.Barrier(2), []
+
+    def write(store):
+        start.wait()
+        results.extend(store.add_records([(talks_record(), TALKS), appearance("2024-01-01", "minister")]))
+
+    workers = [threading.Thread(target=write, args=(store,)) for store in stores]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert sorted(r.created for r in results) == [False, False, True, True]
+    assert len({r.document_id for r in results}) == 2
+    assert stores[0].count_documents() == 2
+    for store in stores:
+        store.close()
+
+
 # --- opening ----------------------------------------------------------------------------------
 
 def test_unreachable_postgres_is_one_line_naming_the_url_without_password():
@@ -147,6 +170,23 @@ def test_sqlite_file_in_a_missing_folder_is_refused(tmp_path, target):
     with pytest.raises(StoreError, match=r"folder .*missing does not exist"):
         open_store(target.format(tmp=tmp_path))
     assert not (tmp_path / "missing").exists()
+
+
+def test_a_file_that_is_not_a_database_is_one_line(tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_text("these are notes, not a database " * 40)
+    with pytest.raises(StoreError, match=rf"^cannot open {path}: file is not a database; [^\n]*$"):
+        open_store(str(path))
+
+
+def test_in_memory_store_is_shared_between_threads():
+    with open_store("sqlite://") as store:
+        store.add_records([(talks_record(), TALKS)])
+        counted = []
+        worker = threading.Thread(target=lambda: counted.append(store.count_documents()))
+        worker.start()
+        worker.join()
+        assert counted == [1]
 
 
 def test_other_databases_are_refused():

@@ -68,7 +68,7 @@ def connect_engine(target: str | None) -> tuple[Engine, object, str]:
     except DBAPIError as error:
         engine.dispose()
         reason = driver_reason(error)
-        raise StoreError(f"cannot reach {shown}: {reason}; {dialect.connection_hint(reason)}") from None
+        raise StoreError(f"{dialect.failure} {shown}: {reason}; {dialect.connection_hint(reason)}") from None
     return engine, dialect, shown
 
 

@@ -21,11 +21,13 @@ SNIPPET_OPEN, SNIPPET_CLOSE = "[", "]"
 
 class SqliteDialect:
     name = "sqlite"
+    failure = "cannot open"  # how a message about a database that failed to open begins
 
     def engine_options(self, url: URL) -> dict[str, Any]:
         if url.database in (None, "", ":memory:"):
-            # One shared connection, or every new connection would see its own empty database.
-            return {"poolclass": StaticPool}
+            # One shared connection, or every new connection would see its own empty database;
+            # shared between threads too (a web server's workers), which sqlite3 refuses by default.
+            return {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
         return {}
 
     def prepare(self, engine: Engine) -> None:
@@ -57,6 +59,7 @@ class SqliteDialect:
 
 class PostgresDialect:
     name = "postgresql"
+    failure = "cannot reach"
 
     def engine_options(self, url: URL) -> dict[str, Any]:
         # A short connect timeout: an unreachable server should fail fast with a clear message.

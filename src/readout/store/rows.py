@@ -13,6 +13,8 @@ from datetime import date, datetime
 from readout.errors import StoreError
 
 ROLES = {"principal", "participant", "mentioned"}
+# One encoder for all rows: json.dumps(..., ensure_ascii=False) would build a new one per call.
+to_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
 @dataclass
@@ -98,7 +100,7 @@ class Checker:
             self.fail(f"{key} must be a {kind.__name__}, not {type(value).__name__}")
             return "null"
         try:
-            return json.dumps(value, ensure_ascii=False)
+            return to_json(value)
         except (TypeError, ValueError) as error:
             self.fail(f"{key} is not JSON: {error}")
             return "null"
