@@ -33,7 +33,7 @@ class _Rules:
     types: dict
     past_after: re.Pattern
     past_before: re.Pattern
-    topics: re.Pattern
+    topics: list[re.Pattern]
     place: re.Pattern
     place_words: re.Pattern
 
@@ -47,7 +47,7 @@ def rules() -> _Rules:
         types=data["types"],
         past_after=re.compile(data["past_after"]),
         past_before=re.compile(data["past_before"]),
-        topics=re.compile(rf"\b(?:{alternation(data['topics'])})\b"),
+        topics=[re.compile(rf"\b{re.escape(topic)}\b") for topic in data["topics"]],
         place=re.compile(data["place"]),
         place_words=re.compile(rf"\b(?:{alternation(data['place_words'])})\b"),
     )
@@ -86,8 +86,12 @@ def place_in(text: str, sentence: Span, people: list[Span]) -> str | None:
 
 
 def topic_in(text: str, sentence: Span) -> str | None:
-    match = rules().topics.search(text, sentence.start, sentence.end)
-    return match.group() if match else None
+    """The first topic of the list (most specific first) that the sentence names."""
+    for pattern in rules().topics:
+        match = pattern.search(text, sentence.start, sentence.end)
+        if match:
+            return match.group()
+    return None
 
 
 def build_events(text: str, triggers: list[Trigger], dates: dict[int, object], main_date,

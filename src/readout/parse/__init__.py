@@ -1,6 +1,8 @@
 """parse: a RawDocument becomes a Document with its header read and its body cut into sentences."""
 from __future__ import annotations
 
+import datetime as dt
+
 from readout.model import Document, RawDocument
 from readout.parse.dates import parse_date
 from readout.parse.header import parse_header
@@ -37,4 +39,7 @@ def _meta_date(meta: dict):
     value = meta.get("published")
     if not value or meta.get("format") not in CONTAINERS_WITH_DATES:
         return None
-    return parse_date(str(value)[:10], None, "YMD")
+    try:
+        return dt.date.fromisoformat(str(value)[:10])   # ingest writes container dates as ISO
+    except ValueError:
+        return parse_date(str(value), None)

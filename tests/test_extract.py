@@ -1,0 +1,128 @@
+"""extract: names, titles, attendance lists with sides and order, events with evidence."""
+import datetime as dt
+
+import pytest
+
+from readout.extract import extract
+from readout.extract.names import find_names
+from readout.model import RawDocument
+from readout.parse import parse
+
+
+def run(text: str, published: str | None = "2024-06-20"):
+    header = f"Date: {published[8:10]}/{published[5:7]}/{published[:4]} | Source: KCNA.kp (En)\n\n" if published else ""
+    return extract(parse(RawDocument("x.txt", "Headline Of The Report\n\n" + header + text)))
+
+
+@pytest.mark.parametrize("text, names", [
+    ("Kim Tok Hun and Choe Hwi came.", ["Kim Tok Hun", "Choe Hwi"]),
+    ("Moon Jae In met O Ryong Chol.", ["Moon Jae In", "O Ryong Chol"]),
+    ("Wang Yi and Li Hongzhong and Song Tao.", ["Wang Yi", "Li Hongzhong", "Song Tao"]),
+    ("Vladimir Vladimirovich Putin, Byacheslav Wolodin and Mahmoud O.R. Al Aloul.",
+     ["Vladimir Vladimirovich Putin", "Byacheslav Wolodin", "Mahmoud O.R. Al Aloul"]),
+    ("Elizabeth II and Miguel Mario Diaz-Canel Bermudez.", ["Elizabeth II", "Miguel Mario Diaz-Canel Bermudez"]),
+    ("the Kim Il Sung-Kim Jong Il Foundation", ["Kim Il Sung", "Kim Jong Il"]),
+    ("Gholamreza Sedighi, ambassador of Iran, came.", ["Gholamreza Sedighi"]),
+])
+def test_names_by_shape(text, names):
+    assert [m.text for m in find_names(text)] == names
+
+
+def test_words_are_not_names():
+    text = "Kim Jong Un Has Talks at the Kumsusan State Guesthouse in Pyongyang on Sunday."
+    assert [m.text for m in find_names(text)] == ["Kim Jong Un"]
+
+
+def people(extraction):
+    return {p.mention: p for p in extraction.people}
+
+
+def test_name_first_list_with_long_titles():
+    found = people(run(
+        "Kim Jong Un had talks with Vladimir Putin on June 19. Present at the talks from the DPRK side were "
+        "Pak Jong Chon, vice-chairman of the Central Military Commission of the WPK and secretary of the C.C., WPK, "
+        "Yun Jong Ho, minister of External Economic Relations who is chairman of the DPRK side to the "
+        "DPRK-Russia Inter-governmental Committee for Cooperation in Trade, Economy, Science and Technology, "
+        "and Im Chon Il, vice-minister of Foreign Affairs."))
+    assert [(p.order, p.side) for p in (found["Pak Jong Chon"], found["Yun Jong Ho"], found["Im Chon Il"])] == \
+        [(1, "PRK"), (2, "PRK"), (3, "PRK")]
+    assert found["Pak Jong Chon"].title == "vice-chairman of the Central Military Commission of the WPK and secretary of the C.C., WPK"
+    assert found["Yun Jong Ho"].title.endswith("in Trade, Economy, Science and Technology")
+    assert found["Im Chon Il"].title == "vice-minister of Foreign Affairs"
+
+
+def test_title_first_list_with_commas_inside_a_title():
+    found = people(run(
+        "Kim Jong Un had talks with Vladimir Putin. Present from the Russian side were Foreign Minister "
+        "Sergei Lavrov, Minister of Natural Resources and Ecology and Chairman of the Russian side to the "
+        "Russia-DPRK Inter-governmental Committee for Cooperation in Trade, Economy, Science and Technology "
+        "Alexandr Kozlov, other entourage members and Russian Ambassador to the DPRK Alexandr Matsegora."))
+    assert found["Sergei Lavrov"].title == "Foreign Minister"
+    assert found["Alexandr Kozlov"].title.startswith("Minister of Natural Resources and Ecology and Chairman")
+    assert found["Alexandr Matsegora"].title == "Russian Ambassador to the DPRK"
+    assert [found[n].order for n in ("Sergei Lavrov", "Alexandr Kozlov", "Alexandr Matsegora")] == [1, 2, 3]
+    assert {found[n].side for n in ("Sergei Lavrov", "Alexandr Kozlov")} == {"RUS"}
+
+
+def test_side_changes_inside_one_list():
+    found = people(run(
+        "Talks were held on September 2 between Ri Yong Ho, foreign minister of the DPRK, and Wang Yi, "
+        "foreign minister of China. Present at it from the DPRK side were Ri Kil Song, vice-minister of "
+        "Foreign Affairs, and officials concerned, and from the Chinese side Luo Zhaohui, vice-minister of "
+        "Foreign Affairs, and Li Jinjun, Chinese ambassador to the DPRK."))
+    assert (found["Ri Kil Song"].side, found["Ri Kil Song"].order) == ("PRK", 1)
+    assert (found["Luo Zhaohui"].side, found["Luo Zhaohui"].order) == ("CHN", 1)
+    assert (found["Li Jinjun"].side, found["Li Jinjun"].order) == ("CHN", 2)
+    assert found["Ri Yong Ho"].role == found["Wang Yi"].role == "principal"
+
+
+def test_delegation_head_keeps_place_in_list_but_is_principal():
+    found = people(run(
+        "The government hosted a reception on Monday. Present there on invitation were the Russian government "
+        "delegation led by Alexandr Kozlov, minister of Natural Resources and Ecology, Alexandr Matsegora, "
+        "Russian ambassador to the DPRK, and staff members of his embassy."))
+    assert found["Alexandr Kozlov"].role == "principal"
+    assert (found["Alexandr Matsegora"].role, found["Alexandr Matsegora"].order) == ("participant", 2)
+    assert found["Alexandr Kozlov"].title == "minister of Natural Resources and Ecology"
+
+
+def test_spouse_is_participant_and_eponym_is_mentioned():
+    found = people(run(
+        "Kim Jong Un and his wife Ri Sol Ju met Xi Jinping on Wednesday. Lavrov laid a floral basket before the "
+        "statues of President Kim Il Sung and leader Kim Jong Il."))
+    assert (found["Ri Sol Ju"].role, found["Ri Sol Ju"].side) == ("participant", "PRK")
+    assert found["Kim Il Sung"].role == found["Kim Jong Il"].role == "mentioned"
+    assert found["Kim Il Sung"].title == "President" and found["Kim Jong Il"].title == "leader"
+
+
+def test_events_dates_and_evidence_spans():
+    extraction = run(
+        "Kim Jong Un had talks with Vladimir Putin on June 19. Prior to the talks, Kim Jong Un had a photo "
+        "taken with Putin at the Kumsusan State Guesthouse. And reconfirmed were the full support and "
+        "solidarity of the DPRK to Russia as regards the special military operations in Ukraine.")
+    text = extraction.document.text
+    by_type = {e.type: e for e in extraction.events}
+    assert {"talks", "photo_session", "support"} <= set(by_type)
+    assert by_type["talks"].date == dt.date(2024, 6, 19)
+    assert by_type["photo_session"].place == "Kumsusan State Guesthouse"
+    assert by_type["support"].topic == "Ukraine"
+    for event in extraction.events:
+        for span in event.evidence:
+            assert 0 <= span.start < span.end <= len(text)
+    assert "had talks with" in text[by_type["talks"].evidence[0].start:by_type["talks"].evidence[0].end]
+
+
+def test_event_date_needs_a_year_from_somewhere():
+    assert all(e.date is None for e in run("Kim Jong Un had talks with Xi Jinping on June 19.", None).events)
+    dated = run("The talks took place at the Thongil House on May 26, Juche 107 (2018).", None)
+    assert dated.events[0].date == dt.date(2018, 5, 26)
+
+
+def test_past_events_are_not_reported_as_present():
+    extraction = run("He recalled that they reached a consensus in September 2023.")
+    assert "agreement" not in {e.type for e in extraction.events}
+
+
+def test_message_received_is_not_a_meeting():
+    types = {e.type for e in run("Kim Jong Un received a message of greeting from Elizabeth II on September 7.").events}
+    assert types == {"message"}

@@ -1,0 +1,78 @@
+"""parse: header furniture, publication dates, datelines, bylines and sentences."""
+import datetime as dt
+
+import pytest
+
+from readout.model import RawDocument
+from readout.parse import parse
+from readout.parse.dates import parse_date, weekday_before
+from readout.parse.sentences import split_sentences
+
+
+def doc(text: str, **meta):
+    return parse(RawDocument("x.txt", text, meta))
+
+
+@pytest.mark.parametrize("top, published, source", [
+    ("Nov. 28, 2024 Thursday  \nRodong Sinmun\nHeadline Here\n\nBody text.", "2024-11-28", "Rodong Sinmun"),
+    ("March 17, 2026Mar 17, 2026\nKCNA KCNA.kp (En)\n\nHeadline\n\nDate: 20/06/2024 | Source: KCNA.kp (En) | Read original version at source\n\nPyongyang, June 20 (KCNA) -- Body.",
+     "2024-06-20", "KCNA"),
+    ("calendar>>May 31. 2018 Juche 107\nHeadline\nPyongyang, May 31 (KCNA) -- Body.", "2018-05-31", "KCNA"),
+    ("Thursday, September 05, 2019\n\nHeadline\nBody text here.", "2019-09-05", None),
+    ("May 17, 2024\nKCNA KCNA.kp (En)\n\nHeadline\n\nBody text.", None, "KCNA"),
+])
+def test_publication_date_and_outlet(top, published, source):
+    document = doc(top)
+    assert (document.published.isoformat() if document.published else None) == published
+    assert document.source == source
+
+
+def test_crawl_date_is_not_publication_date():
+    assert doc("March 21, 2026Mar 21, 2026\nHeadline\n\nBody.").published is None
+
+
+def test_dateline_without_year_gives_no_publication_date_but_names_agency():
+    document = doc("Headline\n\nPyongyang, July 1 (KCNA) — Kim Jong Un met him.")
+    assert document.published is None and document.source == "KCNA"
+
+
+def test_headline_byline_and_body_start():
+    text = "Nov. 28, 2024 Thursday\nRodong Sinmun\nKim Jong Un Meets Someone\n\nFirst sentence. Second one.\n\nPolitical News Team"
+    document = doc(text)
+    assert document.title == "Kim Jong Un Meets Someone"
+    assert document.byline == "Political News Team"
+    assert text[document.body_start:].startswith("First sentence.")
+
+
+def test_sidecar_date_of_a_text_file_is_not_used_but_a_feed_date_is():
+    assert doc("Headline\n\nBody.", published="2020-01-02", format="text").published is None
+    assert doc("Headline\n\nBody.", published="2020-01-02", format="feed").published == dt.date(2020, 1, 2)
+
+
+def test_sentences_keep_initials_and_abbreviations_together():
+    text = "He met Mahmoud O.R. Al Aloul on Nov. 3 in the U.S. Capitol. Then he left."
+    spans = split_sentences(text, 0, len(text))
+    assert [s.of(text) for s in spans] == ["He met Mahmoud O.R. Al Aloul on Nov. 3 in the U.S. Capitol.",
+                                          "Then he left."]
+
+
+def test_sentence_offsets_slice_the_text():
+    text = "One here. |\nTwo there! Three?"
+    for span in split_sentences(text, 0, len(text)):
+        assert text[span.start:span.end].strip() == text[span.start:span.end]
+        assert "|" not in span.of(text)
+
+
+@pytest.mark.parametrize("weekday, base, expected", [
+    ("Friday", dt.date(2019, 5, 24), dt.date(2019, 5, 24)),      # same day in a Friday report
+    ("Friday", dt.date(2019, 11, 23), dt.date(2019, 11, 22)),
+    ("Sunday", dt.date(2018, 11, 5), dt.date(2018, 11, 4)),
+])
+def test_weekday_resolves_to_latest_on_or_before_publication(weekday, base, expected):
+    assert weekday_before(weekday, base) == expected
+
+
+def test_date_without_year_needs_a_base_and_looks_back():
+    assert parse_date("June 19", dt.date(2024, 11, 28)) == dt.date(2024, 6, 19)
+    assert parse_date("December 30", dt.date(2019, 1, 2)) == dt.date(2018, 12, 30)
+    assert parse_date("June 19", None) is None
