@@ -305,6 +305,19 @@ def test_list_people_orders_by_appearances_then_id(store):
     assert [p["entity_id"] for p in store.list_people(limit=2, offset=5)] == ["vladimir-putin"]
 
 
+def test_list_documents_latest_first_undated_last(store):
+    ids = {}
+    for published in ["2023-05-01", None, "2024-06-20", "2019-02-01"]:
+        [result] = store.add_records([appearance(published, "minister")])
+        ids[published] = result.document_id
+    listed = store.list_documents(limit=10)
+
+    assert [d["published"] for d in listed] == ["2024-06-20", "2023-05-01", "2019-02-01", None]
+    assert listed[0] == {"id": ids["2024-06-20"], "file": "2024-06-20.txt", "source": "Rodong Sinmun",
+                         "published": "2024-06-20", "title": "Choe Son Hui at a meeting", "url": None}
+    assert [d["id"] for d in store.list_documents(limit=1, offset=3)] == [ids[None]]
+
+
 # --- an invariant ------------------------------------------------------------------------------
 
 words = st.text(string.ascii_letters + " -'", min_size=1, max_size=20)

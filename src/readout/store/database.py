@@ -70,6 +70,10 @@ class Store:
         with self.engine.connect() as conn:
             return read.list_people(conn, limit, offset)
 
+    def list_documents(self, limit: int = 100, offset: int = 0) -> list[dict]:
+        with self.engine.connect() as conn:
+            return read.list_documents(conn, limit, offset)
+
     def count_documents(self) -> int:
         with self.engine.connect() as conn:
             return read.count_documents(conn)

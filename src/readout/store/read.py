@@ -99,6 +99,15 @@ def event_types_of(conn: Connection, entity_id: str) -> dict[int, list[str]]:
     return types
 
 
+def list_documents(conn: Connection, limit: int, offset: int) -> list[dict]:
+    """Document headers, latest publication first (undated last)."""
+    query = (select(documents.c.id, documents.c.path.label("file"), documents.c.source,
+                    documents.c.published, documents.c.title, documents.c.url)
+             .order_by(documents.c.published.desc().nulls_last(), documents.c.id.desc())
+             .limit(limit).offset(offset))
+    return [{**row, "published": iso(row["published"])} for row in conn.execute(query).mappings()]
+
+
 def count_documents(conn: Connection) -> int:
     return conn.execute(select(func.count()).select_from(documents)).scalar_one()
 
