@@ -6,11 +6,13 @@
    a variant generated from its Hangul/Cyrillic) - a dict lookup, the common case;
 2. reduced: the mention less a patronymic, an honorific, initials or middle names
    ("Vladimir Vladimirovich Putin", "Mahmoud O.R. Al Aloul") is such a spelling;
-3. fuzzy: the nearest spellings by edit distance and by a phonetic key, accepted only
+3. loose Korean: South Korean press spellings of Korean names ("Jang Sung-taek" for
+   Jang Song Thaek) compared with romanization differences flattened;
+4. fuzzy: the nearest spellings by edit distance and by a phonetic key, accepted only
    when surname and given name each agree, so that KCNA's "Nobak" finds Novak while
    Kim Yo Jong never becomes Kim Jong Un;
-4. surname only: a lone word that is the surname of exactly one KB person;
-5. otherwise a new entity, with an id derived from the folded name so that the same
+5. surname only: a lone word that is the surname of exactly one KB person;
+6. otherwise a new entity, with an id derived from the folded name so that the same
    unknown person gets the same id in every article.
 """
 from __future__ import annotations
@@ -27,10 +29,11 @@ from readout.resolve.kb import (Person, load_user_people, merge_people, shipped_
                                 user_kb_path)
 from readout.resolve.normalize import NEW_ENTITY_PREFIX, display_form, fold, new_entity_id
 from readout.resolve.rules import NameRules, name_rules
-from readout.resolve.variants import expand
+from readout.resolve.variants import expand, korean_loose
 
 _REDUCED_SCORES = {"patronymic dropped": 0.98, "honorific dropped": 0.97,
                    "initials dropped": 0.95, "middle names dropped": 0.92}
+_LOOSE_KOREAN_SCORE = 0.92
 
 
 @dataclass(frozen=True)
@@ -98,8 +101,7 @@ class Resolver:
         for index, person in enumerate(self.people):
             self._by_id.setdefault(person.entity_id, person)
             listed = {fold(text) for _, text in person.aliases}
-            for system, text in expand(person.name, person.country, list(person.aliases),
-                                       self.rules):
+            for system, text in self._spellings(person):
                 key = fold(text)
                 # The reason says whether a spelling was listed in the KB or derived by rule.
                 label = system if system == "canonical" else \
@@ -110,8 +112,14 @@ class Resolver:
                 owners.append((index, label))
         self._keys, self._phones, self._owners = keys, phones, owners
         self._surnames = self._surname_index()
+        self._loose = self._loose_index()
         self._titles = [self._title_tokens(" ".join(t.title for t in p.titles))
                         for p in self.people]
+
+    def _spellings(self, person: Person) -> list[tuple[str, str]]:
+        if self.rules is name_rules():
+            return _default_spellings(person)
+        return expand(person.name, person.country, list(person.aliases), self.rules)
 
     def _surname_index(self) -> dict[str, list[int]]:
         index: dict[str, list[int]] = {}
@@ -120,6 +128,14 @@ class Resolver:
             if len(words) > 1:
                 surname = words[0] if person.country in self.rules.surname_first else words[-1]
                 index.setdefault(surname, []).append(number)
+        return index
+
+    def _loose_index(self) -> dict[str, set[int]]:
+        index: dict[str, set[int]] = {}
+        countries, folds = self.rules.korean_loose_countries, self.rules.korean_loose_folds
+        for key, (person, _) in zip(self._keys, self._owners):
+            if self.people[person].country in countries:
+                index.setdefault(korean_loose(key, folds), set()).add(person)
         return index
 
     def _phonetic(self, key: str) -> str:
@@ -147,8 +163,9 @@ class Resolver:
         titles = self._title_tokens(title)
         found = (self._exact_match(key, country, titles)
                  or self._reduced_match(key, country, titles)
+                 or self._loose_match(key, country, titles)
                  or self._fuzzy_match(key, country, titles)
-                 or self._surname_match(key, country))
+                 or self._surname_match(self._without_honorific(key) or key, country))
         if found is None:
             return self._new(mention, key, country)
         person = self.people[found.person]
@@ -204,9 +221,13 @@ class Resolver:
         if 2 <= len(initials_gone) < len(words):
             yield "initials dropped", " ".join(initials_gone), None
         # Korean and Chinese names have no middle names: "Kim Jong Un" less "Jong" is no one.
-        loose = self._not_strict
-        yield "middle names dropped", f"{words[0]} {words[-1]}", loose
-        yield "middle names dropped", " ".join(words[:-1]), loose
+        # Otherwise keep the first name and any run of the rest, longest first, which covers
+        # "Miguel Mario Diaz-Canel Bermudez" -> "Miguel Diaz-Canel".
+        rest = words[1:]
+        for size in range(len(rest) - 1, 0, -1):
+            for start in range(len(rest) - size + 1):
+                shorter = " ".join([words[0]] + rest[start:start + size])
+                yield "middle names dropped", shorter, self._not_strict
 
     def _not_strict(self, person: Person) -> bool:
         return person.country not in self.rules.strict_given_name
@@ -225,6 +246,18 @@ class Resolver:
         kept = [w for i, w in enumerate(words)
                 if i in (0, len(words) - 1) or not w.endswith(suffixes)]
         return " ".join(kept) if len(kept) < len(words) else None
+
+    def _loose_match(self, key: str, country, titles) -> _Candidate | None:
+        bare = self._without_honorific(key) or key
+        owners = self._loose.get(korean_loose(bare, self.rules.korean_loose_folds), ())
+        if len(owners) != 1:
+            return None   # two people flatten alike: only an exact spelling may choose
+        person = next(iter(owners))
+        score = _LOOSE_KOREAN_SCORE
+        if country and self.people[person].country != country:
+            score -= self._fuzzy["other_country_penalty"]
+        return _Candidate(person, "loose", score, "loose:korean") \
+            if score >= self._fuzzy["accept"] else None
 
     def _surname_match(self, key: str, country) -> _Candidate | None:
         owners = self._surnames.get(key, []) if " " not in key else []
@@ -303,6 +336,12 @@ def _split(words: list[str], surname_first: bool) -> tuple[str, str]:
     if surname_first:
         return words[0], "".join(words[1:])
     return words[-1], "".join(words[:-1])
+
+
+@lru_cache(maxsize=4096)
+def _default_spellings(person: Person) -> list[tuple[str, str]]:
+    # Rebuilding an index after a user import need not romanize the shipped KB again.
+    return expand(person.name, person.country, list(person.aliases), name_rules())
 
 
 @lru_cache(maxsize=2)

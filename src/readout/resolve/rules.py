@@ -49,6 +49,9 @@ class NameRules:
     phonetic_folds: dict
     fuzzy: dict
     title_stopwords: frozenset[str]
+    two_surnames: frozenset[str]
+    korean_loose_countries: frozenset[str]
+    korean_loose_folds: tuple[tuple[str, str], ...]
 
 
 @cache
@@ -68,6 +71,9 @@ def name_rules() -> NameRules:
         phonetic_folds=dict(general["phonetic_folds"]),
         fuzzy=dict(general["fuzzy"]),
         title_stopwords=frozenset(general["title_stopwords"]),
+        two_surnames=frozenset(general["two_surnames"]),
+        korean_loose_countries=frozenset(general["korean_loose_countries"]),
+        korean_loose_folds=tuple(tuple(pair) for pair in general["korean_loose_folds"]),
     )
 
 

@@ -8,7 +8,8 @@ romanizations that follow from them by rule are generated here rather than typed
    ("Choe Seon-hui"), with the surname spellings people actually use (Lee, Park, Choi).
 2. Cyrillic -> BGN/PCGN, passport (ICAO), scientific and newspaper forms.
 3. Latin -> the other spellings of a Russian given name (Aleksandr/Alexander),
-   Arabic names without their article ("Bashar Assad"), reversed name order for Japanese.
+   Arabic names without their article ("Bashar Assad"), Spanish names without the
+   maternal surname ("Bruno Rodríguez"), reversed name order for Japanese.
 """
 from __future__ import annotations
 
@@ -207,6 +208,8 @@ def _latin_derived(text: str, country: str | None, slavic: bool,
     short = without_particles(text, rules.particles)
     if short:
         out.append(("other", short))
+    if country in rules.two_surnames and text.count(" ") >= 2:
+        out.append(("other", text.rsplit(" ", 1)[0]))
     if country in rules.order_reversible:
         flipped = reversed_order(text)
         if flipped:
@@ -222,3 +225,11 @@ def _unique(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
             seen.add(key)
             out.append((system, text))
     return out
+
+
+def korean_loose(key: str, folds: tuple[tuple[str, str], ...]) -> str:
+    """A folded key with the differences between Korean romanizations flattened
+    ("jang sung taek" and "jang song thaek" both become "jank sonk taek")."""
+    for old, new in folds:
+        key = key.replace(old, new)
+    return key
