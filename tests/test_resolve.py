@@ -412,3 +412,13 @@ def test_cli_kb_export(cli, tmp_path):
     rows = json.loads(result.stdout)
     assert rows[0]["entity_id"] == "a-b"
     assert any(r["entity_id"] == "kim-jong-un" for r in rows)
+
+
+def test_a_broken_user_kb_is_reported_not_half_read(tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "kb_user.yaml").write_text("- id: a-b\n  name: [unclosed\n", encoding="utf-8")
+    monkeypatch.setenv("READOUT_HOME", str(home))
+    with pytest.raises(KnowledgeBaseError) as caught:
+        Resolver.default()
+    assert caught.value.path.endswith("kb_user.yaml") and caught.value.problems[0][0] >= 1

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import yaml
 
+from readout.errors import KnowledgeBaseError
 from readout.resolve.rules import read_data
 
 # Alias systems a KB may use; generated variants use the same tags plus "canonical".
@@ -108,11 +109,23 @@ def user_kb_path(home: Path | None = None) -> Path:
 
 
 def load_user_people(path: Path) -> tuple[Person, ...]:
-    """The user's KB, or nothing when the file does not exist yet."""
+    """The user's KB, or nothing when the file does not exist yet. A file edited by hand
+    into something unreadable is refused with the line of the problem."""
     if not path.exists():
         return ()
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    entries = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or []
+    try:
+        entries = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or []
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        mark = getattr(error, "problem_mark", None)
+        raise KnowledgeBaseError(str(path), [(mark.line + 1 if mark else 0,
+                                              f"unreadable: {error}")]) from None
+    if not isinstance(entries, list):
+        raise KnowledgeBaseError(str(path), [(1, "expected a list of people")])
+    bad = [(0, f"entry {n}: needs an id and a name") for n, e in enumerate(entries, 1)
+           if not isinstance(e, dict) or not e.get("id") or not e.get("name")]
+    if bad:
+        raise KnowledgeBaseError(str(path), bad)
     return tuple(person_from_dict(e, "user") for e in entries)
 
 
