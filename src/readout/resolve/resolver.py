@@ -78,6 +78,7 @@ class Resolver:
         self._fuzzy = self.rules.fuzzy
         self._phonetic_table = str.maketrans(self.rules.phonetic_folds)
         self._phonetic_words: dict[str, str] = {}
+        self._shortlists: dict[str, tuple[tuple[int, float], ...]] = {}
         self._honorific = re.compile(
             "^(?:" + "|".join(map(re.escape, self.rules.honorifics)) + ") (?=.)")
         self._build_index()
@@ -94,6 +95,11 @@ class Resolver:
                 title: str | None = None) -> Resolution:
         """The entity `mention` names; `country` (ISO alpha-3) and `title` break ties."""
         return self._resolve_cached(mention, country, title)
+
+    def clear_cache(self) -> None:
+        """Forget earlier resolutions (they are otherwise kept for the resolver's life)."""
+        self._resolve_cached.cache_clear()
+        self._shortlists.clear()
 
     def person(self, entity_id: str) -> Person | None:
         return self._by_id.get(entity_id)
@@ -281,38 +287,51 @@ class Resolver:
         best = None
         for query in dict.fromkeys([key, self._without_honorific(key) or key,
                                     self._without_patronymic(key) or key]):
-            for found in self._fuzzy_candidates(query, country):
+            for position, similarity in self._shortlist(query):
+                found = self._judge(position, similarity, country)
+                if found is None:
+                    continue
                 rank = (found.score + 0.005 * len(titles & self._titles[found.person]),
                         -found.person)
                 if best is None or rank > best[0]:
                     best = (rank, found)
         return best[1] if best else None
 
-    def _fuzzy_candidates(self, key: str, country) -> list[_Candidate]:
+    def _shortlist(self, key: str) -> tuple[tuple[int, float], ...]:
+        """Spellings near `key` whose surname and given name both agree, with the mean of
+        edit and phonetic similarity. Cached apart from country and title, so an unknown
+        name met again with another title costs no second search."""
+        found = self._shortlists.get(key)
+        if found is None:
+            found = self._search(key)
+            if len(self._shortlists) < 100_000:
+                self._shortlists[key] = found
+        return found
+
+    def _search(self, key: str) -> tuple[tuple[int, float], ...]:
         phonetic = self._phonetic(key)
         # One search over "spelling|phonetic key" strings approximates the mean of the two
         # similarities at half the cost of two searches; the shortlist is then scored exactly.
-        shortlist = process.extract(f"{key}|{phonetic}", self._combined, scorer=fuzz.ratio,
-                                    limit=10, score_cutoff=_SHORTLIST_CUTOFF)
+        near = process.extract(f"{key}|{phonetic}", self._combined, scorer=fuzz.ratio,
+                               limit=10, score_cutoff=_SHORTLIST_CUTOFF)
         out = []
-        for _, _, position in shortlist:
-            found = self._score(key, phonetic, position, country)
-            if found and found.score >= self._fuzzy["accept"]:
-                out.append(found)
-        return out
+        for _, _, position in near:
+            person = self.people[self._owners[position][0]]
+            if self._parts_agree(key, self._keys[position], person):
+                text = fuzz.ratio(key, self._keys[position]) / 100
+                sound = fuzz.ratio(phonetic, self._phones[position]) / 100
+                out.append((position, (text + sound) / 2))
+        return tuple(out)
 
-    def _score(self, key: str, phonetic: str, position: int, country) -> _Candidate | None:
+    def _judge(self, position: int, similarity: float, country) -> _Candidate | None:
         index, system = self._owners[position]
-        person = self.people[index]
-        if not self._parts_agree(key, self._keys[position], person):
-            return None
-        text = fuzz.ratio(key, self._keys[position]) / 100
-        sound = fuzz.ratio(phonetic, self._phones[position]) / 100
-        score = (text + sound) / 2
+        score = similarity
         if country:
-            score += (self._fuzzy["country_bonus"] if person.country == country
+            score += (self._fuzzy["country_bonus"] if self.people[index].country == country
                       else -self._fuzzy["other_country_penalty"])
         score = min(score, 0.99)
+        if score < self._fuzzy["accept"]:
+            return None
         return _Candidate(index, system, score, f"fuzzy {score:.2f} (edit+phonetic)")
 
     def _parts_agree(self, key: str, other: str, person: Person) -> bool:
