@@ -14,6 +14,8 @@ from readout.model import Document, Event, Extraction, Participant, PersonMentio
 
 __all__ = ["extract"]
 
+LIST_GAP = 80   # characters between two lists that continue one another
+
 
 def extract(doc: Document) -> Extraction:
     text = doc.text
@@ -44,14 +46,27 @@ def _attach_people(events: list[Event], people: list[PersonMention], lists) -> N
     for event in events:
         event.principals = [{"mention": p.mention, "country": p.country} for p in principals]
         _directed(event, principals)
+    hosts = _list_hosts(events, lists)
     for person in people:
         if person.role == "participant" or person.list_index is not None:
-            listing = lists[person.list_index] if person.list_index is not None else None
-            host = _event_named(events, listing) or _event_before(
-                events, listing.span.start if listing else person.span.start)
+            host = hosts[person.list_index] if person.list_index is not None else \
+                _event_before(events, person.span.start)
             if host:
                 host.participants.append(Participant(person.mention, person.span, person.title,
                                                      person.side, person.order))
+
+
+def _list_hosts(events: list[Event], lists) -> list[Event | None]:
+    """The event each attendance list belongs to: the one its trigger names ("Present at the
+    talks"), else the previous list's when it follows right on ("Present from the Russian side
+    were"), else the event reported last before it."""
+    hosts: list[Event | None] = []
+    for index, listing in enumerate(lists):
+        host = _event_named(events, listing)
+        if host is None and index and listing.span.start - lists[index - 1].span.end < LIST_GAP:
+            host = hosts[-1]
+        hosts.append(host or _event_before(events, listing.span.start))
+    return hosts
 
 
 def _event_named(events: list[Event], listing) -> Event | None:

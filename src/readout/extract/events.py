@@ -107,7 +107,17 @@ def build_events(text: str, triggers: list[Trigger], dates: dict[int, object], m
             event.evidence.append(trigger.sentence)
         event.source_actor = event.source_actor or trigger.source
         event.target_actor = event.target_actor or trigger.target
+    _inherit_place(events)
     return events
+
+
+def _inherit_place(events: list[Event]) -> None:
+    """"Prior to the talks, ... at the Kumsusan State Guesthouse": the talks were there too."""
+    inheriting = set(load_yaml("events.yaml")["inherit_place"])
+    main = next((e.place for e in events if e.place and e.type in inheriting), None)
+    for event in events:
+        if event.place is None and event.type in inheriting:
+            event.place = main
 
 
 def _same_event(event: Event, trigger: Trigger) -> bool:
