@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from readout.domain import load_yaml
 from readout.extract.countries import country_in
+from readout.extract.keywords import SentenceIndex
 from readout.model import Span
 
 
@@ -32,21 +33,20 @@ class AttendanceList:
 @lru_cache(maxsize=1)
 def _rules():
     data = load_yaml("attendance.yaml")
-    triggers = [(t["id"], re.compile(t["pattern"])) for t in data["triggers"]]
+    triggers = [(t["id"], re.compile(t["pattern"]), tuple(t["keywords"])) for t in data["triggers"]]
     return triggers, re.compile(data["side_phrase"]), re.compile(data["spouse"])
 
 
 def find_lists(text: str, sentences: list[Span]) -> list[AttendanceList]:
     triggers, side_phrase, _ = _rules()
-    found = []
-    for sentence in sentences:
-        taken = []
-        for rule, pattern in triggers:
+    index = SentenceIndex(text, sentences)
+    found, taken = [], []
+    for rule, pattern, keywords in triggers:
+        for sentence in index.with_keywords(keywords):
             for match in pattern.finditer(text, sentence.start, sentence.end):
-                if any(s <= match.start() < e for s, e in taken):
-                    continue
-                taken.append((match.start(), match.end()))
-                found.append(_list_from(text, match, rule, sentence, side_phrase))
+                if not any(s <= match.start() < e for s, e in taken):
+                    taken.append((match.start(), match.end()))
+                    found.append(_list_from(text, match, rule, sentence, side_phrase))
     found.sort(key=lambda item: item.span.start)
     return _cut_at_next(found)
 

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from readout.domain import alternation, load_yaml
 from readout.extract.countries import country_in
+from readout.extract.keywords import SentenceIndex
 from readout.model import Event, Span
 
 
@@ -29,7 +30,7 @@ class Trigger:
 
 @dataclass
 class _Rules:
-    rules: list[tuple[str, str, re.Pattern]]
+    rules: list[tuple[str, str, re.Pattern, tuple[str, ...]]]
     types: dict
     past_after: re.Pattern
     past_before: re.Pattern
@@ -42,8 +43,8 @@ class _Rules:
 def rules() -> _Rules:
     data = load_yaml("events.yaml")
     return _Rules(
-        rules=[(r["id"], r["type"], re.compile(r["pattern"], 0 if r.get("case_sensitive") else re.IGNORECASE))
-               for r in data["rules"]],
+        rules=[(r["id"], r["type"], re.compile(r["pattern"], 0 if r.get("case_sensitive") else re.IGNORECASE),
+                tuple(r["keywords"])) for r in data["rules"]],
         types=data["types"],
         past_after=re.compile(data["past_after"]),
         past_before=re.compile(data["past_before"]),
@@ -54,14 +55,16 @@ def rules() -> _Rules:
 
 
 def find_triggers(text: str, sentences: list[Span]) -> list[Trigger]:
+    """Each rule runs only on the sentences that hold one of its keywords."""
+    index = SentenceIndex(text, sentences)
     found = []
-    for sentence in sentences:
-        for rule_id, event_type, pattern in rules().rules:
+    for rule_id, event_type, pattern, keywords in rules().rules:
+        for sentence in index.with_keywords(keywords):
             for match in pattern.finditer(text, sentence.start, sentence.end):
                 if not _in_past(text, match, sentence):
                     found.append(Trigger(rule_id, event_type, sentence, Span(match.start(), match.end()),
                                          _group(match, "target"), _group(match, "source")))
-    found.sort(key=lambda t: t.match.start)
+    found.sort(key=lambda t: (t.match.start, t.rule))
     return found
 
 

@@ -15,6 +15,10 @@ from functools import lru_cache
 from readout.domain import load_yaml
 from readout.model import Span
 
+COMMA = re.compile(r"\s*,\s*")
+AND = re.compile(r"\s*and\s*")
+TRAILING_JOIN = re.compile(r"(?:,?\s*(?:and)?\s*)$")
+MORE_TITLE = re.compile(r"\s*(?:[A-Z]{2,6}|(?:and\s+)?[A-Z][a-z]+(?:\s+and\s+[A-Z][a-z]+)?)\s*(?:,|$)")
 TOKEN = re.compile(r"[\w'’.()-]+|,")
 FIRST_WORD = re.compile(r"\s*(?:and\s+)?(?:the\s+)?([\w'’-]+)")
 
@@ -46,7 +50,7 @@ def vocabulary() -> _Vocabulary:
 
 def title_after(text: str, name_end: int, limit: int, name_starts: set[int]) -> Span | None:
     """The title written after a name and a comma, up to `limit` (end of sentence)."""
-    match = re.compile(r"\s*,\s*").match(text, name_end, limit)
+    match = COMMA.match(text, name_end, limit)
     if not match or not _opens_title(text, match.end(), limit, name_starts, first=True):
         return None
     start = end = match.end()
@@ -59,9 +63,11 @@ def title_after(text: str, name_end: int, limit: int, name_starts: set[int]) -> 
 
 def _commas(text: str, start: int, limit: int):
     """Offsets of the commas in text[start:limit] that separate segments."""
-    for comma in (m.start() for m in re.finditer(",", text[start:limit])):
-        if not _inside_phrase(text, start + comma):
-            yield start + comma
+    comma = text.find(",", start, limit)
+    while comma >= 0:
+        if not _inside_phrase(text, comma):
+            yield comma
+        comma = text.find(",", comma + 1, limit)
 
 
 def _inside_phrase(text: str, comma: int) -> bool:
@@ -78,7 +84,7 @@ def _before_next_name(text: str, start: int, limit: int, name_starts: set[int]) 
         return limit
     # "..., and Im Chon Il" or "... and Li Jinjun": the joining word is not title
     cut = min(later)
-    return start + len(re.sub(r"(?:,?\s*(?:and)?\s*)$", "", text[start:cut]))
+    return start + len(TRAILING_JOIN.sub("", text[start:cut]))
 
 
 def _opens_title(text: str, at: int, limit: int, name_starts: set[int], first: bool) -> bool:
@@ -88,7 +94,7 @@ def _opens_title(text: str, at: int, limit: int, name_starts: set[int], first: b
     segment_end = at + (comma if comma >= 0 else len(segment))
     named = [start for start in name_starts if at <= start < segment_end]
     if named and (not first or not text[at:min(named)].strip(" ,") or
-                  re.fullmatch(r"\s*and\s*", text[at:min(named)])):
+                  AND.fullmatch(text, at, min(named))):
         return False   # the segment names the next person: "..., First Deputy Prime Minister Denis Mantrov"
     word = FIRST_WORD.match(segment)
     if not word:
@@ -100,7 +106,7 @@ def _opens_title(text: str, at: int, limit: int, name_starts: set[int], first: b
         return True
     if first:
         return False
-    return bool(re.match(r"\s*(?:[A-Z]{2,6}|(?:and\s+)?[A-Z][a-z]+(?:\s+and\s+[A-Z][a-z]+)?)\s*(?:,|$)", segment))
+    return bool(MORE_TITLE.match(segment))
 
 
 def _trimmed(text: str, start: int, end: int) -> Span | None:
