@@ -8,6 +8,7 @@ from __future__ import annotations
 from readout.extract.attendance import find_lists
 from readout.extract.dates import date_in
 from readout.extract.events import Trigger, build_events, find_triggers
+from readout.extract.keywords import SentenceIndex
 from readout.extract.names import find_names
 from readout.extract.people import collect_people
 from readout.model import Document, Event, Extraction, Participant, PersonMention, Span
@@ -22,9 +23,9 @@ def extract(doc: Document) -> Extraction:
     body = [s for s in doc.sentences if s.start >= doc.body_start]
     body_end = body[-1].end if body else doc.body_start
     names = find_names(text, doc.body_start, body_end)
-    lists = find_lists(text, body)
+    lists = find_lists(text, SentenceIndex(text, body))
     people = collect_people(text, names, body, lists)
-    triggers = find_triggers(text, doc.sentences)
+    triggers = find_triggers(text, SentenceIndex(text, doc.sentences))
     dates = {t.sentence.start: date_in(text, t.sentence, doc.published, doc.dateline_span)
              for t in triggers}
     events = build_events(text, triggers, dates, _main_date(triggers, dates, doc.body_start),

@@ -37,9 +37,8 @@ def _rules():
     return triggers, re.compile(data["side_phrase"]), re.compile(data["spouse"])
 
 
-def find_lists(text: str, sentences: list[Span]) -> list[AttendanceList]:
+def find_lists(text: str, index: SentenceIndex) -> list[AttendanceList]:
     triggers, side_phrase, _ = _rules()
-    index = SentenceIndex(text, sentences)
     found, taken = [], []
     for rule, pattern, keywords in triggers:
         for sentence in index.with_keywords(keywords):

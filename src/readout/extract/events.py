@@ -54,9 +54,8 @@ def rules() -> _Rules:
     )
 
 
-def find_triggers(text: str, sentences: list[Span]) -> list[Trigger]:
+def find_triggers(text: str, index: SentenceIndex) -> list[Trigger]:
     """Each rule runs only on the sentences that hold one of its keywords."""
-    index = SentenceIndex(text, sentences)
     found = []
     for rule_id, event_type, pattern, keywords in rules().rules:
         for sentence in index.with_keywords(keywords):

@@ -30,16 +30,24 @@ class NameMatch:
     country_hint: str | None
 
 
+CAPITALISED = re.compile(r"\b[A-Z][A-Za-zà-öø-ÿ'’.]*")
+COMMA_WORD = re.compile(r", ([\w-]+)")
+
+
 @dataclass
 class _Patterns:
-    korean: re.Pattern
+    korean: re.Pattern            # each anchored at a capitalised word found by CAPITALISED
+    korean_surnames: frozenset[str]
     korean_syllable: re.Pattern
     chinese: re.Pattern
+    chinese_surnames: frozenset[str]
     pinyin_given: re.Pattern
     given_first: re.Pattern
     given_country: dict[str, str]
-    apposition: re.Pattern
+    apposition: re.Pattern        # searched backwards from ", <title word>"
+    title_start_words: frozenset[str]
     after_title: re.Pattern
+    title_before_words: frozenset[str]
     not_name: frozenset[str]
     korean_english: frozenset[str]
     trailing: frozenset[str]
@@ -55,17 +63,20 @@ def patterns() -> _Patterns:
         for name in names:
             given_country.setdefault(name, None if country == "OTHER" else country)
     name_word = rf"(?:[A-Z]\.(?:[A-Z]\.)*|{WORD}(?:-{WORD})*|{alternation(parts['regnal'])}|{alternation(parts['particles'])})"
-    title_start = alternation(titles["title_start_words"])
     title_before = alternation(titles["title_before_name"])
     return _Patterns(
-        korean=re.compile(rf"\b({alternation(parts['korean']['surnames'])})((?: {korean_given}){{1,2}})\b"),
+        korean=re.compile(rf"([A-Z][a-z]*)((?: {korean_given}){{1,2}})\b"),
+        korean_surnames=frozenset(parts["korean"]["surnames"]),
         korean_syllable=re.compile(parts["korean"]["syllable"]),
-        chinese=re.compile(rf"\b({alternation(parts['chinese']['surnames'])}) ([A-Z][a-z]{{1,12}})\b"),
+        chinese=re.compile(r"([A-Z][a-z]*) ([A-Z][a-z]{1,12})\b"),
+        chinese_surnames=frozenset(parts["chinese"]["surnames"]),
         pinyin_given=re.compile(f"(?:{parts['chinese']['syllable']}){{1,3}}"),
-        given_first=re.compile(rf"\b({alternation(given_country)})((?: {name_word}){{1,4}})"),
+        given_first=re.compile(rf"({alternation(given_country)})((?: {name_word}){{1,4}})"),
         given_country=given_country,
-        apposition=re.compile(rf"\b({WORD}(?: {WORD}){{1,3}}) ?, (?:{title_start})\b"),
-        after_title=re.compile(rf"\b(?:{title_before}) ({WORD}(?: {WORD}){{1,2}})\b"),
+        apposition=re.compile(rf"(?<![\w'’-])({WORD}(?: {WORD}){{1,3}}) ?$"),
+        title_start_words=frozenset(titles["title_start_words"]),
+        after_title=re.compile(rf"(?:{title_before}) ({WORD}(?: {WORD}){{1,2}})\b"),
+        title_before_words=frozenset(titles["title_before_name"]),
         not_name=frozenset(parts["not_name_words"]) | frozenset(titles["title_start_words"]),
         korean_english=frozenset(parts["korean"]["also_english"]),
         trailing=frozenset(parts["particles"]),
@@ -75,8 +86,7 @@ def patterns() -> _Patterns:
 def find_names(text: str, start: int = 0, end: int | None = None) -> list[NameMatch]:
     """Every personal name in text[start:end], earliest first, never overlapping."""
     end = len(text) if end is None else end
-    found = (_korean(text, start, end) + _chinese(text, start, end) + _given_first(text, start, end)
-             + _apposition(text, start, end))
+    found = _by_first_word(text, start, end) + _apposition(text, start, end)
     found.sort(key=lambda m: (m.start, -(m.end - m.start), FINDERS.index(m.finder)))
     chosen, last_end = [], -1
     for match in found:
@@ -86,17 +96,35 @@ def find_names(text: str, start: int = 0, end: int | None = None) -> list[NameMa
     return chosen
 
 
-def _korean(text: str, start: int, end: int) -> list[NameMatch]:
+def _by_first_word(text: str, start: int, end: int) -> list[NameMatch]:
+    """Names recognised by their first word: a surname, a given name or a title."""
     p = patterns()
-    out = []
-    for match in p.korean.finditer(text, start, end):
-        tokens = match.group(2).split()
-        while tokens and not all(_korean_given(t) for t in tokens):
-            tokens.pop()
-        if tokens:
-            stop = match.start(2) + len(" " + " ".join(tokens))
-            out.append(NameMatch(match.start(), stop, text[match.start():stop], "korean", "PRK"))
-    return out
+    found = []
+    for word in CAPITALISED.finditer(text, start, end):
+        token, at = word.group().rstrip("."), word.start()
+        if token in p.korean_surnames:
+            found += _korean(text, at, end)
+        if token in p.chinese_surnames:
+            found += _chinese(text, at, end)
+        if token in p.given_country:
+            found += _given_first(text, at, end)
+        if token in p.title_before_words:
+            found += _after_title(text, at, end)
+    return found
+
+
+def _korean(text: str, at: int, end: int) -> list[NameMatch]:
+    p = patterns()
+    match = p.korean.match(text, at, end)
+    if not match:
+        return []
+    tokens = match.group(2).split()
+    while tokens and not all(_korean_given(t) for t in tokens):
+        tokens.pop()
+    if not tokens:
+        return []
+    stop = match.start(2) + len(" " + " ".join(tokens))
+    return [NameMatch(at, stop, text[at:stop], "korean", "PRK")]
 
 
 def _korean_given(token: str) -> bool:
@@ -105,23 +133,24 @@ def _korean_given(token: str) -> bool:
         p.korean_syllable.fullmatch(part) for part in token.lower().split("-"))
 
 
-def _chinese(text: str, start: int, end: int) -> list[NameMatch]:
+def _chinese(text: str, at: int, end: int) -> list[NameMatch]:
     p = patterns()
-    return [NameMatch(m.start(), m.end(), m.group(0), "chinese", "CHN")
-            for m in p.chinese.finditer(text, start, end)
-            if m.group(2) not in p.not_name and p.pinyin_given.fullmatch(m.group(2).lower())]
+    match = p.chinese.match(text, at, end)
+    if match and match.group(2) not in p.not_name and p.pinyin_given.fullmatch(match.group(2).lower()):
+        return [NameMatch(at, match.end(), match.group(0), "chinese", "CHN")]
+    return []
 
 
-def _given_first(text: str, start: int, end: int) -> list[NameMatch]:
+def _given_first(text: str, at: int, end: int) -> list[NameMatch]:
     p = patterns()
-    out = []
-    for match in p.given_first.finditer(text, start, end):
-        tokens = _name_tokens(match.group(2).split())
-        if tokens:
-            stop = match.start(2) + len(" " + " ".join(tokens))
-            country = p.given_country.get(match.group(1))
-            out.append(NameMatch(match.start(), stop, text[match.start():stop], "given_first", country))
-    return out
+    match = p.given_first.match(text, at, end)
+    if not match:
+        return []
+    tokens = _name_tokens(match.group(2).split())
+    if not tokens:
+        return []
+    stop = match.start(2) + len(" " + " ".join(tokens))
+    return [NameMatch(at, stop, text[at:stop], "given_first", p.given_country.get(match.group(1)))]
 
 
 def _name_tokens(tokens: list[str]) -> list[str]:
@@ -137,12 +166,27 @@ def _name_tokens(tokens: list[str]) -> list[str]:
     return kept
 
 
+def _after_title(text: str, at: int, end: int) -> list[NameMatch]:
+    """"Ambassador Gholamreza Sedighi": unknown words after a title word."""
+    match = patterns().after_title.match(text, at, end)
+    return [_unknown(match)] if match and _unknown(match) else []
+
+
 def _apposition(text: str, start: int, end: int) -> list[NameMatch]:
+    """"Gholamreza Sedighi, ambassador of ...": unknown words before a comma and a title."""
     p = patterns()
-    out = []
-    for pattern in (p.apposition, p.after_title):
-        for match in pattern.finditer(text, start, end):
-            tokens = match.group(1).split()
-            if len(tokens) >= 2 and not any(t in p.not_name for t in tokens):
-                out.append(NameMatch(match.start(1), match.end(1), match.group(1), "apposition", None))
-    return out
+    found = []
+    for comma in COMMA_WORD.finditer(text, start, end):
+        if comma.group(1) in p.title_start_words:
+            stop = comma.start() - 1 if text[comma.start() - 1] == " " else comma.start()
+            match = p.apposition.search(text, max(start, stop - 80), stop)
+            if match and _unknown(match):
+                found.append(_unknown(match))
+    return found
+
+
+def _unknown(match: re.Match) -> NameMatch | None:
+    tokens = match.group(1).split()
+    if len(tokens) < 2 or any(t in patterns().not_name for t in tokens):
+        return None
+    return NameMatch(match.start(1), match.end(1), match.group(1), "apposition", None)
