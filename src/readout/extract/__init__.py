@@ -26,8 +26,9 @@ def extract(doc: Document) -> Extraction:
     lists = find_lists(text, SentenceIndex(text, body))
     people = collect_people(text, names, body, lists)
     triggers = find_triggers(text, SentenceIndex(text, doc.sentences))
-    dates = {t.sentence.start: date_in(text, t.sentence, doc.published, doc.dateline_span)
-             for t in triggers}
+    sentences = {t.sentence.start: t.sentence for t in triggers}
+    dates = {start: date_in(text, sentence, doc.published, doc.dateline_span)
+             for start, sentence in sentences.items()}
     events = build_events(text, triggers, dates, _main_date(triggers, dates, doc.body_start),
                           [p.span for p in people])
     _attach_people(events, people, lists)

@@ -57,14 +57,33 @@ def rules() -> _Rules:
 def find_triggers(text: str, index: SentenceIndex) -> list[Trigger]:
     """Each rule runs only on the sentences that hold one of its keywords."""
     found = []
-    for rule_id, event_type, pattern, keywords in rules().rules:
-        for sentence in index.with_keywords(keywords):
+    for (rule_id, event_type, pattern), sentences in _rule_sentences(index).items():
+        for sentence in sentences:
             for match in pattern.finditer(text, sentence.start, sentence.end):
                 if not _in_past(text, match, sentence):
                     found.append(Trigger(rule_id, event_type, sentence, Span(match.start(), match.end()),
                                          _group(match, "target"), _group(match, "source")))
     found.sort(key=lambda t: (t.match.start, t.rule))
     return found
+
+
+def _rule_sentences(index: SentenceIndex) -> dict[tuple, list[Span]]:
+    """For each rule with a keyword in the text, the sentences to run it on."""
+    wanted: dict[tuple, dict[int, Span]] = {}
+    by_keyword = _rules_by_keyword()
+    for keyword, sentences in index.by_keyword.items():
+        for rule in by_keyword.get(keyword, ()):
+            wanted.setdefault(rule, {}).update(sentences)
+    return {rule: [found[s] for s in sorted(found)] for rule, found in wanted.items()}
+
+
+@lru_cache(maxsize=1)
+def _rules_by_keyword() -> dict[str, list[tuple]]:
+    table: dict[str, list[tuple]] = {}
+    for rule_id, event_type, pattern, keywords in rules().rules:
+        for keyword in keywords:
+            table.setdefault(keyword, []).append((rule_id, event_type, pattern))
+    return table
 
 
 def _group(match: re.Match, name: str) -> str | None:
