@@ -26,6 +26,7 @@ demo: $(VENV)/.installed
 
 ## test: install the development tools, start PostgreSQL, run the whole suite, stop PostgreSQL
 test: $(VENV)/.dev-installed
+	scripts/chromium.sh
 	$(PG) start
 	READOUT_TEST_POSTGRES_URL="$$($(PG) url)" $(PY) -m pytest -q; status=$$?; $(PG) stop; exit $$status
 
