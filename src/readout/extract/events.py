@@ -126,6 +126,7 @@ def build_events(text: str, triggers: list[Trigger], dates: dict[int, object], m
             continue
         if trigger.sentence not in event.evidence:
             event.evidence.append(trigger.sentence)
+            event.place = event.place or place_in(text, trigger.sentence, people)
         event.source_actor = event.source_actor or trigger.source
         event.target_actor = event.target_actor or trigger.target
     _inherit_place(events)
