@@ -126,3 +126,12 @@ def test_past_events_are_not_reported_as_present():
 def test_message_received_is_not_a_meeting():
     types = {e.type for e in run("Kim Jong Un received a message of greeting from Elizabeth II on September 7.").events}
     assert types == {"message"}
+
+
+def test_known_people_are_found_whatever_their_shape():
+    assert [m.text for m in find_names("He met Sergey Lavrov and Kim Yo Jong.")] == ["Sergey Lavrov", "Kim Yo Jong"]
+
+
+def test_places_named_after_people_are_not_people():
+    text = "A rally at Kim Il Sung Square and Kim Chaek University of Technology, with Kim Jong Un."
+    assert [m.text for m in find_names(text)] == ["Kim Jong Un"]

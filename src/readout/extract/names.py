@@ -1,6 +1,7 @@
 """Finding personal names by their shape, without a general-purpose NLP model.
 
 Four finders, each from data in data/name_parts.yaml and data/titles.yaml:
+0. known: a spelling of someone in data/people.yaml, whatever its shape;
 1. korean: a Korean surname and one or two romanized syllables ("Kim Tok Hun", "Choe Hwi");
 2. chinese: a Chinese surname and a pinyin given name ("Wang Yi", "Li Hongzhong");
 3. given_first: a known given name and more capitalised words ("Vladimir Vladimirovich Putin",
@@ -15,10 +16,13 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+import ahocorasick
+
 from readout.domain import alternation, load_yaml
 
 WORD = r"[A-Z][a-zà-öø-ÿ'’]+"
-FINDERS = ("korean", "chinese", "given_first", "apposition", "after_title")
+FINDERS = ("known", "korean", "chinese", "given_first", "apposition", "after_title")
+LATIN_SYSTEMS = ("kcna", "mr_ascii", "rr", "bgn", "passport", "kcna_misspelling", "other")
 
 
 @dataclass(frozen=True)
@@ -86,14 +90,51 @@ def patterns() -> _Patterns:
 def find_names(text: str, start: int = 0, end: int | None = None) -> list[NameMatch]:
     """Every personal name in text[start:end], earliest first, never overlapping."""
     end = len(text) if end is None else end
-    found = _by_first_word(text, start, end) + _apposition(text, start, end)
+    found = _known(text, start, end) + _by_first_word(text, start, end) + _apposition(text, start, end)
     found.sort(key=lambda m: (m.start, -(m.end - m.start), FINDERS.index(m.finder)))
     chosen, last_end = [], -1
     for match in found:
         if match.start >= last_end:
             chosen.append(match)
             last_end = match.end
-    return chosen
+    return [m for m in chosen if not _names_a_place(text, m)]
+
+
+@lru_cache(maxsize=1)
+def _eponym_places() -> re.Pattern:
+    return re.compile(rf"[ -](?:{alternation(load_yaml('name_parts.yaml')['eponym_places'])})\b")
+
+
+def _names_a_place(text: str, match: NameMatch) -> bool:
+    """"Kim Il Sung Square" names a square, not a person."""
+    return bool(_eponym_places().match(text, match.end))
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> ahocorasick.Automaton:
+    """Every Latin spelling of the people in data/people.yaml, to find names of any shape."""
+    automaton = ahocorasick.Automaton()
+    for person in load_yaml("people.yaml"):
+        spellings = [person["name"]] + [a for system in LATIN_SYSTEMS
+                                        for a in (person.get("aliases") or {}).get(system, [])]
+        for spelling in spellings:
+            if " " in spelling:
+                automaton.add_word(spelling, (spelling, person.get("country")))
+    automaton.make_automaton()
+    return automaton
+
+
+def _known(text: str, start: int, end: int) -> list[NameMatch]:
+    found = []
+    for last, (spelling, country) in _gazetteer().iter(text, start, end):
+        first = last - len(spelling) + 1
+        if _word_edge(text, first - 1) and _word_edge(text, last + 1):
+            found.append(NameMatch(first, last + 1, spelling, "known", country))
+    return found
+
+
+def _word_edge(text: str, index: int) -> bool:
+    return index < 0 or index >= len(text) or not (text[index].isalnum() or text[index] in "'’")
 
 
 def _by_first_word(text: str, start: int, end: int) -> list[NameMatch]:
