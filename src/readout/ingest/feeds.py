@@ -69,11 +69,14 @@ def entry_item(feed: str, number: int, entry: dict, outlet: str | None,
 
 
 def _parse(source: str) -> feedparser.FeedParserDict:
-    if source.lower().startswith(FETCHED_SCHEMES):
-        parsed = feedparser.parse(source, agent=AGENT)
+    fetched = source.lower().startswith(FETCHED_SCHEMES)
+    stream = None if fetched else io.BytesIO(_local_bytes(source))
+    try:
+        parsed = feedparser.parse(source, agent=AGENT) if fetched else feedparser.parse(stream)
+    except ValueError as error:  # feedparser decodes the XML declaration's encoding name as UTF-8
+        raise UnreadableInput(source, f"malformed feed: {error}") from None
+    if fetched:
         _check_fetch(source, parsed)
-    else:
-        parsed = feedparser.parse(io.BytesIO(_local_bytes(source)))
     _check_feed(source, parsed)
     return parsed
 
