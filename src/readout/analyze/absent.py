@@ -1,0 +1,81 @@
+"""People who stopped appearing, measured against their own usual rate.
+
+    absent(store)                      -> everyone overdue, most overdue first
+    absent(store, person="Kim Yo Jong") -> that person's standing, overdue or not
+
+A person's appearances are the distinct dates of events they took part in (as principal or
+listed attendee; an undated event takes its report's publication date). Their usual gap is the
+median of the gaps between consecutive appearances; they are overdue when the days since the
+last appearance exceed `absent.factor` (data/analysis.yaml) times that. "Now" is the latest
+appearance of anyone in the store, not today's date: an archive that ends in 2024 says nothing
+about who vanished in 2025.
+"""
+from __future__ import annotations
+
+from datetime import date
+from statistics import median
+
+from sqlalchemy import func, select
+
+from readout.analyze import settings
+from readout.analyze.timeline import find_person
+from readout.store.database import as_date
+from readout.store.tables import documents, entities, event_participants, events
+
+
+def absent(store, person: str | None = None, since=None, as_of=None) -> list[dict]:
+    """Overdue people sorted by how overdue they are (the named person alone, flagged or not).
+
+    `since` keeps people last seen on or after that date; `as_of` replaces the store's latest
+    appearance as the day the gap is measured to.
+    """
+    config = settings("absent")
+    since, as_of = as_date(since, "since"), as_date(as_of, "as_of")
+    entity_id = find_person(store, person)["entity_id"] if person else None
+    with store.engine.connect() as conn:
+        seen = appearance_dates(conn, entity_id)
+        as_of = as_of or latest_appearance(conn)
+    standings = [standing(who, days, as_of, config) for who, days in seen.items()
+                 if since is None or days["dates"][-1] >= since]
+    if person is None:
+        standings = [s for s in standings if s["absent"]]
+    return sorted(standings, key=lambda s: (-(s["overdue"] or 0), s["name"] or "", s["entity_id"]))
+
+
+def appearance_dates(conn, entity_id: str | None) -> dict[str, dict]:
+    """Per entity: name, country and the sorted distinct dates of its event appearances."""
+    when = func.coalesce(events.c.date, documents.c.published)
+    query = (select(entities.c.entity_id, entities.c.name, entities.c.country, when.label("day"))
+             .join(event_participants, event_participants.c.entity_id == entities.c.entity_id)
+             .join(events, events.c.id == event_participants.c.event_id)
+             .join(documents, documents.c.id == events.c.document_id)
+             .where(when.is_not(None)).distinct())
+    if entity_id is not None:
+        query = query.where(entities.c.entity_id == entity_id)
+    seen: dict[str, dict] = {}
+    for row in conn.execute(query):
+        person = seen.setdefault(row.entity_id, {"name": row.name, "country": row.country, "dates": []})
+        person["dates"].append(row.day)
+    for person in seen.values():
+        person["dates"].sort()
+    return seen
+
+
+def latest_appearance(conn) -> date | None:
+    when = func.coalesce(events.c.date, documents.c.published)
+    query = select(func.max(when)).select_from(events.join(documents, documents.c.id == events.c.document_id))
+    return conn.execute(query).scalar()
+
+
+def standing(entity_id: str, seen: dict, as_of: date | None, config: dict) -> dict:
+    """How long a person has been away against their usual gap, and whether that is absence."""
+    dates = seen["dates"]
+    gaps = [(b - a).days for a, b in zip(dates, dates[1:])]
+    usual = median(gaps) if len(dates) >= config["min_appearances"] else None
+    away = (as_of - dates[-1]).days if as_of else None
+    overdue = round(away / usual, 2) if usual and away is not None else None
+    return {"entity_id": entity_id, "name": seen["name"], "country": seen["country"],
+            "appearances": len(dates), "first_seen": dates[0].isoformat(),
+            "last_seen": dates[-1].isoformat(), "usual_gap_days": usual, "days_since": away,
+            "overdue": overdue, "absent": overdue is not None and overdue > config["factor"],
+            "as_of": as_of.isoformat() if as_of else None}

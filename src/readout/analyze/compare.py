@@ -1,0 +1,161 @@
+"""The reports of one event from different outlets, side by side.
+
+    compare(store, document_id) -> {"reports": [...], "people": [...], "events": [...],
+                                    "only_in": [...], "linked_by": "story" | "window" | ...}
+
+Which documents tell the same story is decided, in order, by:
+1. `readout.store.versions.story_documents`, the near-duplicate linking, where it is installed;
+2. the documents.story_id column (a story is named by the id of its first document);
+3. otherwise, documents whose occasion (first dated event, else publication) lies within
+   `compare.window_days` of this one's and whose events have the same principals.
+Each report's people, titles, list positions and events are then laid out in columns, with
+what each report has that another lacks.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import bindparam, func, or_, select
+
+from readout.analyze import AnalysisError, settings
+from readout.resolve import fold
+from readout.store.tables import documents, event_participants, events
+
+
+def compare(store, document_id: int) -> dict:
+    """Side-by-side comparison of the stored reports of the story of `document_id`.
+
+    Titles that differ only in case, quotes or punctuation are not counted as differences.
+    """
+    ids, linked_by = story_of(store, document_id)
+    reports = [store.get_document(i) for i in ids]
+    columns = [report_view(report) for report in reports]
+    people = aligned(columns, "people")
+    happenings = aligned(columns, "events")
+    return {"document_id": document_id, "linked_by": linked_by,
+            "reports": [header(report) for report in reports],
+            "people": people, "events": happenings,
+            "title_differences": [p for p in people if len({fold(t) for t in p["titles"] if t}) > 1],
+            "only_in": lacking(reports, people, happenings)}
+
+
+def story_of(store, document_id: int) -> tuple[list[int], str]:
+    """Ids of the documents telling the same story, oldest first, and how they were found."""
+    with store.engine.connect() as conn:
+        row = conn.execute(select(documents.c.id, documents.c.story_id)
+                           .where(documents.c.id == document_id)).first()
+        if row is None:
+            raise AnalysisError(f"no document {document_id} in the store")
+        ids = linked_documents(store, document_id)
+        if len(ids) > 1:
+            return ids, "story"
+        ids = story_column(conn, row.story_id or document_id)
+        if len(ids) > 1:
+            return ids, "story_id"
+        return same_occasion(conn, document_id), "window"
+
+
+def linked_documents(store, document_id: int) -> list[int]:
+    """The near-duplicate linking's answer, when that module is part of this installation."""
+    try:
+        from readout.store.versions import story_documents
+    except ImportError:  # linking not installed yet: fall back to the column and the window
+        return []
+    return sorted(story_documents(store, document_id))
+
+
+def story_column(conn, story_id: int) -> list[int]:
+    query = (select(documents.c.id)
+             .where(or_(documents.c.story_id == story_id, documents.c.id == story_id))
+             .order_by(documents.c.id))
+    return list(conn.scalars(query))
+
+
+def same_occasion(conn, document_id: int) -> list[int]:
+    """Documents of the same principals whose occasion is within the window of this one's."""
+    mine = occasions(conn, [document_id]).get(document_id)
+    if mine is None or mine[0] is None or not mine[1]:
+        return [document_id]
+    window = timedelta(days=settings("compare")["window_days"])
+    when = func.coalesce(events.c.date, documents.c.published)
+    near = select(events.c.document_id).join(documents, documents.c.id == events.c.document_id) \
+        .where(when.between(mine[0] - window, mine[0] + window)).distinct()
+    candidates = occasions(conn, list(conn.scalars(near)))
+    found = {i for i, (day, principals) in candidates.items()
+             if day is not None and abs(day - mine[0]) <= window and principals == mine[1]}
+    return sorted(found | {document_id})
+
+
+def occasions(conn, ids: list[int]) -> dict[int, tuple]:
+    """Per document: (first event date, else publication date; set of principal entities)."""
+    if not ids:
+        return {}
+    query = (select(events.c.document_id, events.c.date, documents.c.published,
+                    event_participants.c.entity_id, event_participants.c.role)
+             .join(documents, documents.c.id == events.c.document_id)
+             .outerjoin(event_participants, event_participants.c.event_id == events.c.id)
+             .where(events.c.document_id.in_(bindparam("ids", expanding=True))))
+    found: dict[int, tuple] = {}
+    for row in conn.execute(query, {"ids": ids}):
+        day, principals = found.get(row.document_id, (None, frozenset()))
+        dates = [d for d in (day, row.date) if d is not None]
+        day = min(dates) if dates else row.published
+        if row.role == "principal" and row.entity_id:
+            principals = principals | {row.entity_id}
+        found[row.document_id] = (day, principals)
+    return found
+
+
+def header(report: dict) -> dict:
+    return {k: report[k] for k in ("id", "source", "published", "title", "url", "file")}
+
+
+def report_view(report: dict) -> dict:
+    """What one report says: people keyed by entity (with title and list place), events by kind."""
+    listed = {p["entity_id"]: p for e in report["events"] for p in e["participants"] if p["entity_id"]}
+    people = {}
+    for person in report["people"]:
+        key = person["entity_id"] or person["name"]
+        place = listed.get(person["entity_id"], {})
+        people[key] = {"name": person["name"], "country": person["country"], "role": person["role"],
+                       "title": place.get("title") or (person["titles"] or [None])[0],
+                       "listed": f"{place['side']} {place['order']}" if place.get("order") else None}
+    happenings = {}
+    for event in report["events"]:
+        happenings.setdefault(event_key(event), {
+            "type": event["type"], "topic": event["topic"], "date": event["date"],
+            "place": event["place"], "source_actor": event["source_actor"],
+            "target_actor": event["target_actor"]})
+    return {"people": people, "events": happenings}
+
+
+def event_key(event: dict) -> str:
+    """Events compare by kind and subject: a statement of support on Ukraine is one thing."""
+    return event["type"] + (f" on {event['topic']}" if event["topic"] else "")
+
+
+def aligned(columns: list[dict], what: str) -> list[dict]:
+    """One row per person (or event) over all reports, with each report's version or None."""
+    keys = list(dict.fromkeys(key for column in columns for key in column[what]))
+    rows = []
+    for key in keys:
+        versions = [column[what].get(key) for column in columns]
+        first = next(v for v in versions if v)
+        if what == "people":
+            rows.append({"entity_id": key, "name": first["name"], "country": first["country"],
+                         "in": [v is not None for v in versions],
+                         "titles": [v and v["title"] for v in versions],
+                         "listed": [v and v["listed"] for v in versions]})
+        else:
+            rows.append({"event": key, **first, "in": [v is not None for v in versions]})
+    return rows
+
+
+def lacking(reports: list[dict], people: list[dict], happenings: list[dict]) -> list[dict]:
+    """Per report, the people and events it has that at least one other report lacks."""
+    if len(reports) < 2:
+        return []
+    return [{"document_id": report["id"], "source": report["source"],
+             "people": [p["name"] for p in people if p["in"][i] and not all(p["in"])],
+             "events": [e["event"] for e in happenings if e["in"][i] and not all(e["in"])]}
+            for i, report in enumerate(reports)]
