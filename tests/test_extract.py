@@ -135,3 +135,11 @@ def test_known_people_are_found_whatever_their_shape():
 def test_places_named_after_people_are_not_people():
     text = "A rally at Kim Il Sung Square and Kim Chaek University of Technology, with Kim Jong Un."
     assert [m.text for m in find_names(text)] == ["Kim Jong Un"]
+
+
+def test_title_before_a_name_stops_at_the_organisation_it_follows():
+    found = people(run("He conveyed thanks upon the authorization of the C.C., the CPC and General "
+                       "Secretary Xi Jinping. Head of the delegation Tomiichi Murayama, former prime minister "
+                       "of Japan, handed the gift."))
+    assert found["Xi Jinping"].title == "General Secretary"
+    assert found["Tomiichi Murayama"].title == "former prime minister of Japan"

@@ -417,3 +417,9 @@ def test_a_broken_user_kb_is_reported_not_half_read(tmp_path, monkeypatch):
     with pytest.raises(KnowledgeBaseError) as caught:
         Resolver.default()
     assert caught.value.path.endswith("kb_user.yaml") and caught.value.problems[0][0] >= 1
+
+
+def test_korean_given_names_differing_by_a_syllable_are_different_people():
+    from readout.resolve import Resolver
+    resolved = Resolver.default().resolve("Kim Yong Sun", "PRK")
+    assert resolved.entity_id != "kim-yong-su" and not resolved.is_known

@@ -133,10 +133,25 @@ def title_before(text: str, name_start: int, bound: int) -> Span | None:
     while kept and (kept[0].group() in v.connectors or kept[0].group() in v.honorifics
                     or kept[0].group() == ","):
         kept.pop(0)
+    kept = _after_organisation(kept)
     words = {t.group() for t in kept}
     if not kept or not (words & v.before_name or words & v.lowercase_before):
         return None
     return Span(kept[0].start(), kept[-1].end())
+
+
+def _after_organisation(kept: list) -> list:
+    """"... the C.C., the CPC and General Secretary Xi Jinping": the title is what follows the
+    last "and" or comma when what precedes it holds no title word (it ends an organisation's
+    name, not a title)."""
+    v = vocabulary()
+    for index in range(len(kept) - 1, 0, -1):
+        if kept[index].group() in ("and", ","):
+            before = {t.group() for t in kept[:index]}
+            after = {t.group() for t in kept[index + 1:]}
+            if after & v.before_name and not before & v.before_name:
+                return kept[index + 1:]
+    return kept
 
 
 def _title_token(token: str, tokens: list, index: int) -> bool:

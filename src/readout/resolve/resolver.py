@@ -345,8 +345,18 @@ class Resolver:
         if self._similar(surname_a, surname_b) < self._fuzzy["surname_floor"]:
             return False
         if person.country in self.rules.strict_given_name:
-            return fuzz.ratio(given_a, given_b) / 100 >= self._fuzzy["strict_given_floor"]
+            return self._strict_given_agree(mine, theirs, first)
         return self._similar(given_a, given_b) >= self._fuzzy["given_floor"]
+
+    def _strict_given_agree(self, mine: list[str], theirs: list[str], first: bool) -> bool:
+        """Korean and Chinese given names are syllables: "Kim Yong Sun" is not "Kim Yong Su",
+        so when both are written syllable by syllable each syllable must be close."""
+        given_a = mine[1:] if first else mine[:-1]
+        given_b = theirs[1:] if first else theirs[:-1]
+        floor = self._fuzzy["strict_given_floor"]
+        if len(given_a) == len(given_b) > 1:
+            return all(fuzz.ratio(a, b) / 100 >= floor for a, b in zip(given_a, given_b))
+        return fuzz.ratio("".join(given_a), "".join(given_b)) / 100 >= floor
 
     def _similar(self, a: str, b: str) -> float:
         text = fuzz.ratio(a, b) / 100
