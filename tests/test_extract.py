@@ -143,3 +143,14 @@ def test_title_before_a_name_stops_at_the_organisation_it_follows():
                        "of Japan, handed the gift."))
     assert found["Xi Jinping"].title == "General Secretary"
     assert found["Tomiichi Murayama"].title == "former prime minister of Japan"
+
+
+def test_wire_copy_from_other_outlets():
+    found = people(run(
+        "A South Korean delegation led by Unification Minister Jeong Se-hyon arrived in Pyongyang on Sunday. "
+        "It came since South Korean President Roh Moo-Hyun took office. Kim Ryong Song, DPRK's cabinet chief "
+        "councilor, had a brief talk with Jeong at Pyongyang's Sun An International Airport. Foreign Minister "
+        "Pak Ui Chun held talks with visiting US chief nuclear negotiator Christopher Hill."))
+    assert found["Jeong Se-hyon"].country == "KOR" and found["Roh Moo-Hyun"].country == "KOR"
+    assert found["Kim Ryong Song"].title == "DPRK's cabinet chief councilor"
+    assert "Sun An" not in found and "Christopher Hill" in found

@@ -18,6 +18,11 @@ from readout.extract.keywords import SentenceIndex
 from readout.model import Event, Span
 
 
+TIME_WORDS = re.compile(r"(?: (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
+                        r"January|February|March|April|May|June|July|August|September|October|"
+                        r"November|December)\b.*)$")
+
+
 @dataclass
 class Trigger:
     rule: str
@@ -102,7 +107,7 @@ def place_in(text: str, sentence: Span, people: list[Span]) -> str | None:
         if any(p.start <= match.start("place") < p.end for p in people):
             continue
         if rules().place_words.search(place):
-            return re.sub(r"^(?:the) ", "", place)
+            return TIME_WORDS.sub("", re.sub(r"^(?:the) ", "", place))
     return None
 
 

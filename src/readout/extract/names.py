@@ -35,6 +35,7 @@ class NameMatch:
 
 
 CAPITALISED = re.compile(r"\b[A-Z][A-Za-zà-öø-ÿ'’.]*")
+LOWER_TITLE = re.compile(r"\b[a-z]+(?= [A-Z])")
 COMMA_WORD = re.compile(r", ([\w-]+)")
 
 
@@ -51,7 +52,7 @@ class _Patterns:
     apposition: re.Pattern        # searched backwards from ", <title word>"
     title_start_words: frozenset[str]
     after_title: re.Pattern
-    title_before_words: frozenset[str]
+    title_before_words: frozenset[str]   # capitalised ("Ambassador") and lower-case ("negotiator")
     not_name: frozenset[str]
     korean_english: frozenset[str]
     trailing: frozenset[str]
@@ -61,13 +62,14 @@ class _Patterns:
 def patterns() -> _Patterns:
     parts = load_yaml("name_parts.yaml")
     titles = load_yaml("titles.yaml")
-    korean_given = r"[A-Z][a-z]{0,6}(?:-[a-z]{1,6})?"
+    korean_given = r"[A-Z][a-z]{0,6}(?:-[A-Za-z][a-z]{0,5})?"
     given_country = {}
     for country, names in parts["given_names"].items():
         for name in names:
             given_country.setdefault(name, None if country == "OTHER" else country)
     name_word = rf"(?:[A-Z]\.(?:[A-Z]\.)*|{WORD}(?:-{WORD})*|{alternation(parts['regnal'])}|{alternation(parts['particles'])})"
-    title_before = alternation(titles["title_before_name"])
+    title_words = titles["title_before_name"] + titles["lowercase_title_before_name"]
+    title_before = alternation(title_words)
     return _Patterns(
         korean=re.compile(rf"([A-Z][a-z]*)((?: {korean_given}){{1,2}})\b"),
         korean_surnames=frozenset(parts["korean"]["surnames"]),
@@ -80,7 +82,7 @@ def patterns() -> _Patterns:
         apposition=re.compile(rf"(?<![\w'’-])({WORD}(?: {WORD}){{1,3}}) ?$"),
         title_start_words=frozenset(titles["title_start_words"]),
         after_title=re.compile(rf"(?:{title_before}) ({WORD}(?: {WORD}){{1,2}})\b"),
-        title_before_words=frozenset(titles["title_before_name"]),
+        title_before_words=frozenset(title_words),
         not_name=frozenset(parts["not_name_words"]) | frozenset(titles["title_start_words"]),
         korean_english=frozenset(parts["korean"]["also_english"]),
         trailing=frozenset(parts["particles"]),
@@ -151,6 +153,9 @@ def _by_first_word(text: str, start: int, end: int) -> list[NameMatch]:
             found += _given_first(text, at, end)
         if token in p.title_before_words:
             found += _after_title(text, at, end)
+    for word in LOWER_TITLE.finditer(text, start, end):
+        if word.group() in p.title_before_words:
+            found += _after_title(text, word.start(), end)
     return found
 
 
@@ -159,13 +164,26 @@ def _korean(text: str, at: int, end: int) -> list[NameMatch]:
     match = p.korean.match(text, at, end)
     if not match:
         return []
-    tokens = match.group(2).split()
+    tokens = _before_next_surname(match.group(2).split(), text, match.end())
     while tokens and not all(_korean_given(t) for t in tokens):
         tokens.pop()
     if not tokens:
         return []
     stop = match.start(2) + len(" " + " ".join(tokens))
     return [NameMatch(at, stop, text[at:stop], "korean", "PRK")]
+
+
+NEXT_SYLLABLE = re.compile(r" ([A-Z][a-z]{0,6})\b")
+
+
+def _before_next_surname(tokens: list[str], text: str, end: int) -> list[str]:
+    """"Kim Il Sung-Kim Jong Il": a surname after a hyphen, followed by a given name, starts
+    the next name ("Roh Moo-Hyun" is one name)."""
+    head, _, tail = tokens[-1].partition("-")
+    following = NEXT_SYLLABLE.match(text, end)
+    if tail in patterns().korean_surnames and following and _korean_given(following.group(1)):
+        return tokens[:-1] + [head]
+    return tokens
 
 
 def _korean_given(token: str) -> bool:

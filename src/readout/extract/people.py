@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from readout.domain import load_yaml
 from readout.extract.attendance import AttendanceList, is_spouse
-from readout.extract.countries import country_in
+from readout.extract.countries import countries_in, country_in
 from readout.extract.names import NameMatch
 from readout.extract.titles import join_titles, title_after, title_before
 from readout.model import PersonMention, Span
@@ -34,6 +34,7 @@ class Mention:
     title_span: Span | None
     listing: int | None            # index of the attendance list holding it
     role: str
+    delegation: str | None = None  # country of the delegation the person leads
     side: str | None = None
     order: int | None = None
 
@@ -70,7 +71,8 @@ def _mentions(text, names, sentences, lists) -> list[Mention]:
         eponym = _eponym(text, name, before, bound, previous_eponym)
         role = _role(text, name, listing, eponym, sentence, lead, before)
         title = join_titles(before.of(text) if before else None, after.of(text) if after else None)
-        out.append(Mention(name, sentence, title, after or before, listing, role))
+        out.append(Mention(name, sentence, title, after or before, listing, role,
+                           delegation=_delegation_country(text, sentence, name.start)))
         previous_end, previous_eponym = (after.end if after else name.end), eponym
     return out
 
@@ -118,7 +120,23 @@ def _role(text, name, listing, eponym, sentence, lead, before) -> str:
 
 
 def _country(mention: Mention, lists: list[AttendanceList] | None = None) -> str | None:
-    return country_in(mention.title) or mention.name.country_hint
+    return country_in(mention.title) or mention.delegation or mention.name.country_hint
+
+
+DELEGATION_LED_BY = re.compile(r"\bdelegation\b[^.]{0,40}?\b(?:led|headed) by\b")
+
+
+def _delegation_country(text: str, sentence: Span, name_start: int) -> str | None:
+    """"A South Korean delegation led by Unification Minister Jeong Se-hyon": the country
+    named before the delegation is the leader's."""
+    window_start = max(sentence.start, name_start - 120)
+    led = None
+    for led in DELEGATION_LED_BY.finditer(text, window_start, name_start):
+        pass
+    if led is None:
+        return None
+    cues = countries_in(text, sentence.start, led.start())
+    return cues[-1][1] if cues else None
 
 
 def _number_lists(mentions: list[Mention]) -> None:

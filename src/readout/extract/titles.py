@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from readout.domain import load_yaml
+from readout.extract.countries import country_in
 from readout.model import Span
 
 COMMA = re.compile(r"\s*,\s*")
@@ -102,11 +103,20 @@ def _opens_title(text: str, at: int, limit: int, name_starts: set[int], first: b
     token = word.group(1)
     if token in vocabulary().stop_words:
         return False
-    if token in vocabulary().start_words:
+    if token in vocabulary().start_words or _country_then_title(segment, word):
         return True
     if first:
         return False
     return bool(MORE_TITLE.match(segment))
+
+
+def _country_then_title(segment: str, word: re.Match) -> bool:
+    """"DPRK's cabinet chief councilor", "Cuban ambassador": a country, then the title."""
+    if country_in(re.sub(r"['’]s$", "", word.group(1))) is None:
+        return False
+    following = FIRST_WORD.match(segment, word.end())
+    return bool(following) and (following.group(1) in vocabulary().start_words
+                                or following.group(1).islower())
 
 
 def _trimmed(text: str, start: int, end: int) -> Span | None:
@@ -160,7 +170,8 @@ def _title_token(token: str, tokens: list, index: int) -> bool:
         return 0 < index < len(tokens) - 1 and tokens[index - 1].group()[:1].isupper()
     if token in v.connectors or token in v.lowercase_before:
         return True
-    return token[:1].isupper() and token not in v.honorifics
+    bare = token.strip("()")
+    return bare[:1].isupper() and token not in v.honorifics
 
 
 def join_titles(before: str | None, after: str | None) -> str | None:
