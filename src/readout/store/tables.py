@@ -124,3 +124,43 @@ def include_object(obj, name, type_, reflected, compare_to) -> bool:
     if type_ == "table" and name.startswith("documents_fts"):
         return False
     return not (type_ in ("column", "index") and name in ("search", "ix_documents_search"))
+
+
+# --- Near-duplicate stories and edited versions (written by store/versions.py) ---------------
+
+from sqlalchemy import BigInteger  # noqa: E402  (kept with the tables of this section)
+
+# A document's versions are found by URL; hashed on PostgreSQL, whose B-tree refuses long values.
+Index("ix_documents_url", documents.c.url, postgresql_using="hash")
+
+story_buckets = Table(
+    "story_buckets",
+    metadata,
+    # Hash of one LSH band of the MinHash of the document's names: documents sharing a bucket
+    # are the candidates for being reports of the same story.
+    Column("bucket", BigInteger, primary_key=True),
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
+    Index(None, "document_id"),  # for deleting a document's rows
+    sqlite_with_rowid=False,  # the primary key is the whole row: store it once
+)
+
+document_changes = Table(
+    "document_changes",
+    metadata,
+    # A text stored under the URL of an earlier one: what changed from that previous version.
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
+    Column("previous_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("lines_added", Integer, nullable=False),
+    Column("lines_removed", Integer, nullable=False),
+    Column("diff", Text, nullable=False),  # unified diff, previous -> this
+    Index(None, "previous_id"),
+)
+
+change_people = Table(
+    "change_people",
+    metadata,
+    Column("document_id", Integer, ForeignKey("document_changes.document_id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("entity_id", Text, ForeignKey("entities.entity_id"), primary_key=True),
+    Column("change", String(8), nullable=False),  # added | removed
+)

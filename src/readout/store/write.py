@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, bindparam, insert, select
 
+from readout.store import versions
 from readout.store.rows import Rows
 from readout.store.tables import documents, entities, event_participants, events, mentions
 
@@ -25,6 +26,7 @@ def insert_batch(conn: Connection, dialect, batch: list[Rows]) -> list[AddResult
     insert_entities(conn, dialect, fresh)
     insert_rows(conn, mentions, [{**m, "document_id": ids[r.sha256]} for r in fresh for m in r.mentions])
     insert_events(conn, fresh, ids)
+    versions.link(conn, [(ids[r.sha256], r) for r in fresh])  # stories and edits, same transaction
     return [AddResult(ids[rows.sha256], is_new) for rows, is_new in zip(batch, created)]
 
 

@@ -1,0 +1,378 @@
+"""Reports of the same story, and edited versions of one article, linked as they are stored.
+
+`link` runs inside the transaction that stores a batch (store/write.py), so a document is never
+stored without its links, and makes two kinds of link for each new document, oldest first:
+
+1. Versions. A text stored under the URL of an earlier, different text is a new version of it:
+   documents.version_of names the previous version; document_changes keeps the unified diff and
+   change_people the people added or removed (by entity, from the mentions of both versions).
+2. Stories. The KCNA and the Rodong Sinmun (or Uriminzokkiri, redstartv) reports of one event
+   are worded differently, sometimes translated apart, but name the same people, places and
+   bodies. So a report is fingerprinted by its names (capitalised words), and:
+   a. candidates are found through LSH: a MinHash of the names (datasketch) is cut into bands,
+      and each band's hash is a row of story_buckets. Documents sharing a bucket are looked up
+      by index, newest first and at most BUCKET_DEPTH per bucket, so a bucket that thousands of
+      articles share costs no more than a rare one, and no document is compared to them all;
+   b. the candidates sharing most buckets are checked (`same_story`): dates that cannot be
+      the same occasion rule a pair out; then mostly the same names, and either much of the
+      same wording or the same headline;
+   c. the first that passes gives its story: documents.story_id is the id of the story's first
+      document, on every document of the story, the first included; a lone report keeps NULL.
+
+`story_documents`, `story_reports` and `list_changes` read the links back; `backfill` links
+documents stored before this module existed (migration 0002 runs it).
+"""
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, time, timezone
+from functools import cache, cached_property
+
+from datasketch import MinHash
+from rapidfuzz import fuzz
+from rapidfuzz.utils import default_process
+from sqlalchemy import Connection, bindparam, insert, select, union_all, update
+
+from readout.errors import StoreError
+from readout.store.read import iso
+from readout.store.rows import Rows
+from readout.store.tables import change_people, document_changes, documents, entities, events, mentions, story_buckets
+
+# Capitalised words: the names of people, places and bodies (and sentence openings, which
+# matter little). ASCII on purpose: English-language state media write names in ASCII, and
+# a Unicode class makes the scan three times slower.
+NAME = re.compile(r"[A-Z][A-Za-z]+")
+WORD = re.compile(r"\w+")
+
+# LSH: 16 bands of 2 MinHash values. Two reports whose name sets have a Jaccard similarity
+# of 0.55 share at least one band with probability 1 - (1 - 0.55**2)**16, about 0.997.
+BANDS, ROWS = 16, 2
+SEED = 20241128  # the stored buckets depend on it, and on the MinHash scheme: never change them
+SCHEME = "affine32"
+BUCKET_DEPTH = 32  # documents read per bucket, newest first
+VERIFY = 8  # candidates checked, those sharing most buckets first
+
+
+@dataclass(frozen=True)
+class StoryRule:
+    """When two reports tell the same story. The thresholds lie between the scores of the
+    linked gold pairs and those of unrelated gold articles; tests/test_versions.py checks both."""
+
+    names: float = 0.55  # Jaccard similarity of the name sets, at least
+    wording: float = 0.4  # share of the shorter text's 3-word shingles found in the other, or
+    title: float = 90  # rapidfuzz token-set ratio of the headlines (0-100)
+    days: int = 3  # some date of each (publication, events) within this many days, if both have dates
+    min_names: int = 8  # a text naming fewer says too little to be linked on names
+
+
+RULE = StoryRule()
+
+
+@dataclass
+class Report:
+    """What linking needs to know of one stored document."""
+
+    id: int
+    text: str
+    title: str | None = None
+    url: str | None = None
+    dates: frozenset[date] = frozenset()
+    story_id: int | None = None
+
+    @cached_property
+    def names(self) -> frozenset[str]:
+        return frozenset(NAME.findall(self.text))
+
+    @cached_property
+    def shingles(self) -> frozenset[tuple[str, ...]]:
+        words = WORD.findall(self.text.lower())
+        return frozenset(zip(words, words[1:], words[2:]))
+
+    @cached_property
+    def buckets(self) -> list[int]:
+        """The LSH buckets of the names; none for a text with too few names to link on."""
+        if len(self.names) < RULE.min_names:
+            return []
+        sketch = MinHash(num_perm=BANDS * ROWS, permutations=permutations(), scheme=SCHEME)
+        sketch.update_batch([name.encode() for name in self.names])
+        values = sketch.hashvalues.astype(">u4")  # one byte order, whatever the machine's
+        return sorted({band_key(band, values[band * ROWS:(band + 1) * ROWS].tobytes())
+                       for band in range(BANDS)})
+
+
+@cache
+def permutations():
+    """The MinHash permutations, drawn once: drawing them costs more than hashing a text."""
+    return MinHash(num_perm=BANDS * ROWS, seed=SEED, scheme=SCHEME).permutations
+
+
+def band_key(band: int, values: bytes) -> int:
+    """A signed 64-bit key for one band, the band's number included so bands never mix."""
+    digest = hashlib.blake2b(band.to_bytes(2, "big") + values, digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+# --- linking -----------------------------------------------------------------------------------
+
+def link(conn: Connection, inserted: list[tuple[int, Rows]]) -> None:
+    """Link documents just inserted (id, rows) to their earlier versions and their stories."""
+    link_reports(conn, sorted((report_of(i, rows) for i, rows in inserted), key=lambda r: r.id))
+
+
+def report_of(document_id: int, rows: Rows) -> Report:
+    document = rows.document
+    dates = {document["published"], *(event.get("date") for event in rows.events)}
+    return Report(document_id, document["text"], document["title"], document["url"],
+                  frozenset(d for d in dates if d))
+
+
+def link_reports(conn: Connection, reports: list[Report]) -> None:
+    """Store the buckets of all, then link each in id order, so that a later document of the
+    batch finds an earlier one as it would find a document stored before."""
+    rows = [{"bucket": key, "document_id": r.id} for r in reports for key in r.buckets]
+    if rows:
+        conn.execute(insert(story_buckets), rows)
+    for report in reports:
+        link_version(conn, report)
+        link_story(conn, report)
+
+
+def backfill(conn: Connection, chunk: int = 500) -> None:
+    """Link the documents stored before linking existed, oldest first, a chunk at a time."""
+    last = 0
+    query = select(documents.c.id).where(documents.c.id > bindparam("last")).order_by(documents.c.id).limit(chunk)
+    while ids := list(conn.scalars(query, {"last": last})):
+        link_reports(conn, load_reports(conn, ids, with_text=True))
+        last = ids[-1]
+
+
+def link_story(conn: Connection, report: Report) -> None:
+    for other in candidates(conn, report):
+        if same_story(report, other):
+            root = other.story_id or other.id
+            conn.execute(update(documents).where(documents.c.id == root, documents.c.story_id.is_(None))
+                         .values(story_id=root))
+            conn.execute(update(documents).where(documents.c.id == report.id).values(story_id=root))
+            return
+
+
+def candidates(conn: Connection, report: Report) -> list[Report]:
+    """Earlier documents sharing buckets with `report` and dates that allow the same occasion,
+    those sharing most buckets first, then the newest."""
+    if not report.buckets:
+        return []
+    shared = Counter(conn.scalars(neighbours(report)))
+    ranked = sorted(shared, key=lambda i: (-shared[i], -i))[:VERIFY]
+    # Dates first: they are cheap to read and rule out a recurring event of another year.
+    possible = [r.id for r in load_reports(conn, ranked) if dates_agree(report.dates, r.dates)]
+    return load_reports(conn, possible, with_text=True)
+
+
+def neighbours(report: Report):
+    """Ids of earlier documents in each bucket of `report`, once per bucket shared."""
+    parts = [select(story_buckets.c.document_id)
+             .where(story_buckets.c.bucket == key, story_buckets.c.document_id < report.id)
+             .order_by(story_buckets.c.document_id.desc()).limit(BUCKET_DEPTH).subquery()
+             for key in report.buckets]
+    return union_all(*(select(part.c.document_id) for part in parts))
+
+
+def load_reports(conn: Connection, ids: list[int], with_text: bool = False) -> list[Report]:
+    """Stored documents as Reports, in the order of `ids`; without text unless asked."""
+    if not ids:
+        return []
+    text = documents.c.text if with_text else documents.c.id  # the id stands in, unread
+    query = select(documents.c.id, text.label("text"), documents.c.title, documents.c.url,
+                   documents.c.published, documents.c.story_id).where(documents.c.id.in_(ids))
+    dates = event_dates(conn, ids)
+    found = {row.id: Report(row.id, row.text if with_text else "", row.title, row.url,
+                            frozenset(d for d in (row.published, *dates.get(row.id, ())) if d),
+                            row.story_id)
+             for row in conn.execute(query)}
+    return [found[i] for i in ids if i in found]
+
+
+def event_dates(conn: Connection, ids: list[int]) -> dict[int, set[date]]:
+    query = select(events.c.document_id, events.c.date).where(
+        events.c.document_id.in_(ids), events.c.date.is_not(None))
+    dates: dict[int, set[date]] = {}
+    for document_id, day in conn.execute(query):
+        dates.setdefault(document_id, set()).add(day)
+    return dates
+
+
+def same_story(a: Report, b: Report, rule: StoryRule = RULE) -> bool:
+    """Whether two reports tell one story: dates that allow one occasion, mostly the same
+    names, and either much of the same wording or the same headline."""
+    if min(len(a.names), len(b.names)) < rule.min_names or not dates_agree(a.dates, b.dates, rule.days):
+        return False
+    if jaccard(a.names, b.names) < rule.names:
+        return False
+    return similar_titles(a.title, b.title, rule.title) or containment(a.shingles, b.shingles) >= rule.wording
+
+
+def jaccard(a: frozenset, b: frozenset) -> float:
+    return len(a & b) / len(a | b) if a or b else 0.0
+
+
+def containment(a: frozenset, b: frozenset) -> float:
+    """Share of the smaller set found in the other: a report cut short is still the story."""
+    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
+
+
+def similar_titles(a: str | None, b: str | None, threshold: float) -> bool:
+    return bool(a and b) and fuzz.token_set_ratio(a, b, processor=default_process) >= threshold
+
+
+def dates_agree(a: frozenset[date], b: frozenset[date], days: int = RULE.days) -> bool:
+    """True unless both have dates and none of one lies within `days` of one of the other."""
+    if not a or not b:
+        return True
+    return any(abs((x - y).days) <= days for x in a for y in b)
+
+
+# --- versions ----------------------------------------------------------------------------------
+
+def link_version(conn: Connection, report: Report) -> None:
+    """Make `report` a new version of the last earlier text stored under its URL, if any."""
+    if not report.url:
+        return
+    previous = conn.execute(select(documents.c.id, documents.c.text)
+                            .where(documents.c.url == report.url, documents.c.id < report.id)
+                            .order_by(documents.c.id.desc()).limit(1)).first()
+    if previous is None:
+        return
+    conn.execute(update(documents).where(documents.c.id == report.id).values(version_of=previous.id))
+    diff, added, removed = text_diff(previous.text, report.text, previous.id, report.id)
+    conn.execute(insert(document_changes).values(document_id=report.id, previous_id=previous.id,
+                                                 lines_added=added, lines_removed=removed, diff=diff))
+    before, after = people_of(conn, previous.id), people_of(conn, report.id)
+    people = [{"document_id": report.id, "entity_id": e, "change": change}
+              for change, ids in (("added", after - before), ("removed", before - after))
+              for e in sorted(ids)]
+    if people:
+        conn.execute(insert(change_people), people)
+
+
+def text_diff(before: str, after: str, old_id: int, new_id: int) -> tuple[str, int, int]:
+    """The unified diff of two texts by lines, and how many lines it adds and removes."""
+    lines = list(difflib.unified_diff(before.splitlines(), after.splitlines(),
+                                      f"document {old_id}", f"document {new_id}", lineterm=""))
+    body = lines[2:]  # after the ---/+++ header
+    added = sum(1 for line in body if line.startswith("+"))
+    removed = sum(1 for line in body if line.startswith("-"))
+    return "\n".join(lines), added, removed
+
+
+def people_of(conn: Connection, document_id: int) -> set[str]:
+    query = select(mentions.c.entity_id).where(mentions.c.document_id == document_id,
+                                               mentions.c.entity_id.is_not(None))
+    return set(conn.scalars(query))
+
+
+# --- reading the links back --------------------------------------------------------------------
+
+def story_documents(store, document_id: int) -> list[int]:
+    """Ids of the documents of the story of `document_id`, oldest first: [document_id] alone
+    when no other report of it is stored, [] when there is no such document."""
+    with store.engine.connect() as conn:
+        return story_ids(conn, document_id)
+
+
+def story_ids(conn: Connection, document_id: int) -> list[int]:
+    row = conn.execute(select(documents.c.story_id).where(documents.c.id == document_id)).first()
+    if row is None:
+        return []
+    if row.story_id is None:
+        return [document_id]
+    return list(conn.scalars(select(documents.c.id).where(documents.c.story_id == row.story_id)
+                             .order_by(documents.c.id)))
+
+
+def story_reports(store, document_id: int) -> list[dict]:
+    """The documents of one story with outlet, date, title, URL and version link, oldest first."""
+    with store.engine.connect() as conn:
+        ids = story_ids(conn, document_id)
+        if not ids:
+            raise StoreError(f"no document {document_id} in the store")
+        query = (select(documents.c.id, documents.c.source, documents.c.published, documents.c.title,
+                        documents.c.url, documents.c.version_of, documents.c.story_id)
+                 .where(documents.c.id.in_(ids)).order_by(documents.c.id))
+        return [{**row, "published": iso(row["published"])} for row in conn.execute(query).mappings()]
+
+
+def list_changes(store, since: date | str | None = None) -> list[dict]:
+    """Articles whose text changed under the same URL, each with its versions and, per edit,
+    the lines added and removed, the diff and the people added and removed. `since` keeps the
+    edits readout stored on or after that day."""
+    with store.engine.connect() as conn:
+        edits = [edit_dict(row) for row in conn.execute(changes_query(as_day(since))).mappings()]
+        people = changed_people(conn, [e["to"] for e in edits])
+    for edit in edits:
+        changed = people.get(edit["to"], {})
+        edit["people_added"], edit["people_removed"] = changed.get("added", []), changed.get("removed", [])
+    return articles_of(edits)
+
+
+def changes_query(since: date | None):
+    new, old = documents.alias("new"), documents.alias("old")
+    query = (select(document_changes, new.c.url, new.c.title, new.c.published, new.c.ingested_at,
+                    old.c.published.label("previous_published"),
+                    old.c.ingested_at.label("previous_ingested_at"))
+             .join(new, new.c.id == document_changes.c.document_id)
+             .join(old, old.c.id == document_changes.c.previous_id)
+             .order_by(document_changes.c.document_id))
+    if since is not None:
+        query = query.where(new.c.ingested_at >= datetime.combine(since, time(), timezone.utc))
+    return query
+
+
+def edit_dict(row) -> dict:
+    return {"url": row["url"], "title": row["title"], "from": row["previous_id"], "to": row["document_id"],
+            "from_published": iso(row["previous_published"]), "to_published": iso(row["published"]),
+            "from_stored": iso(row["previous_ingested_at"]), "to_stored": iso(row["ingested_at"]),
+            "lines_added": row["lines_added"], "lines_removed": row["lines_removed"], "diff": row["diff"]}
+
+
+def changed_people(conn: Connection, ids: list[int]) -> dict[int, dict[str, list[dict]]]:
+    """Per edit, the people "added" and "removed", by name."""
+    if not ids:
+        return {}
+    query = (select(change_people.c.document_id, change_people.c.entity_id, change_people.c.change,
+                    entities.c.name)
+             .join(entities, entities.c.entity_id == change_people.c.entity_id)
+             .where(change_people.c.document_id.in_(bindparam("ids", expanding=True)))
+             .order_by(change_people.c.document_id, entities.c.name, change_people.c.entity_id))
+    found: dict[int, dict[str, list[dict]]] = {}
+    for row in conn.execute(query, {"ids": ids}):
+        found.setdefault(row.document_id, {}).setdefault(row.change, []).append(
+            {"entity_id": row.entity_id, "name": row.name})
+    return found
+
+
+def articles_of(edits: list[dict]) -> list[dict]:
+    """Edits grouped by URL, in order of first edit, each article with its versions."""
+    articles: dict[str, dict] = {}
+    for edit in edits:
+        article = articles.setdefault(edit["url"], {"url": edit["url"], "versions": [], "edits": []})
+        article["title"] = edit["title"]  # the latest version's
+        for end in ("from", "to"):
+            version = {"id": edit[end], "published": edit[f"{end}_published"], "stored": edit[f"{end}_stored"]}
+            if version not in article["versions"]:
+                article["versions"].append(version)
+        article["edits"].append({k: edit[k] for k in ("from", "to", "lines_added", "lines_removed",
+                                                      "people_added", "people_removed", "diff")})
+    return list(articles.values())
+
+
+def as_day(value: date | str | None) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise StoreError(f"since {value!r} is not an ISO date (YYYY-MM-DD)") from None
