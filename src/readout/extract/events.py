@@ -131,16 +131,22 @@ def build_events(text: str, triggers: list[Trigger], dates: dict[int, object], m
             continue
         if trigger.sentence not in event.evidence:
             event.evidence.append(trigger.sentence)
-            event.place = event.place or place_in(text, trigger.sentence, people)
+            if event.type in _inheriting():
+                event.place = event.place or place_in(text, trigger.sentence, people)
         event.source_actor = event.source_actor or trigger.source
         event.target_actor = event.target_actor or trigger.target
     _inherit_place(events)
     return events
 
 
+@lru_cache(maxsize=1)
+def _inheriting() -> frozenset[str]:
+    return frozenset(load_yaml("events.yaml")["inherit_place"])
+
+
 def _inherit_place(events: list[Event]) -> None:
     """"Prior to the talks, ... at the Kumsusan State Guesthouse": the talks were there too."""
-    inheriting = set(load_yaml("events.yaml")["inherit_place"])
+    inheriting = _inheriting()
     main = next((e.place for e in events if e.place and e.type in inheriting), None)
     for event in events:
         if event.place is None and event.type in inheriting:

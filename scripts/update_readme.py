@@ -1,0 +1,42 @@
+"""Regenerate README's sample outputs from the real commands (tests/test_readme.py checks them).
+
+Each block follows a marker line `<!-- readme-output: readout ARGS -->`; `demo.db` in ARGS is a
+store of the sample articles built afresh in a temporary folder.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+MARKER = re.compile(r"(<!-- readme-output: (.+?) -->\n```text\n)(.*?)(```)", re.S)
+WIDTH = "100"
+
+
+def run(command: str, demo_db: Path) -> str:
+    args = [str(demo_db) if a == "demo.db" else a for a in shlex.split(command)]
+    assert args[0] == "readout", command
+    env = {**os.environ, "COLUMNS": WIDTH, "NO_COLOR": "1", "TERM": "dumb"}
+    result = subprocess.run([sys.executable, "-m", "readout", *args[1:]], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=600)
+    if result.returncode != 0:
+        raise SystemExit(f"{command}: exit {result.returncode}: {result.stderr.strip()}")
+    return "\n".join(line.rstrip() for line in result.stdout.splitlines()) + "\n"
+
+
+def rendered(readme: str) -> str:
+    with tempfile.TemporaryDirectory() as folder:
+        demo_db = Path(folder) / "demo.db"
+        subprocess.run([sys.executable, "-m", "readout", "ingest", "--samples", "--db", str(demo_db)],
+                       cwd=ROOT, check=True, capture_output=True)
+        return MARKER.sub(lambda m: m.group(1) + run(m.group(2), demo_db) + m.group(4), readme)
+
+
+if __name__ == "__main__":
+    path = ROOT / "README.md"
+    path.write_text(rendered(path.read_text(encoding="utf-8")), encoding="utf-8")
