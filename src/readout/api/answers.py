@@ -1,0 +1,143 @@
+"""One function per question the server answers, used by the JSON API and the web pages alike,
+so that a page and the API (and the CLI, through the same library functions) show the same
+numbers. Each takes the Store first and returns plain JSON-ready data; a missing document or
+person is a 404 ApiError here, so every caller reports it the same way.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from readout.analyze import absent as absent_analysis
+from readout.analyze import compare as compare_analysis
+from readout.analyze import network as network_analysis
+from readout.analyze import person as person_analysis
+from readout.analyze import rank as rank_analysis
+from readout.analyze import timeline as timeline_analysis
+from readout.analyze import titles as titles_analysis
+from readout.api import queries
+from readout.api.cache import AnswerCache
+from readout.api.errors import ApiError
+from readout.store import versions
+
+cache = AnswerCache()
+
+
+def page(items: list, limit: int, offset: int) -> dict:
+    return {"items": items, "limit": limit, "offset": offset}
+
+
+def documents(store, f: queries.Filters, limit: int, offset: int) -> dict:
+    with store.engine.connect() as conn:
+        return page(queries.list_documents(conn, f, limit, offset), limit, offset)
+
+
+def document(store, document_id: int) -> dict:
+    found = store.get_document(document_id)
+    if found is None:
+        raise ApiError(404, "not_found", f"no document {document_id} in the store")
+    return found
+
+
+def events(store, f: queries.Filters, limit: int, offset: int) -> dict:
+    if f.outlet is None:
+        found = store.list_events(f.event_type, f.since, f.until, f.country, limit, offset)
+    else:
+        with store.engine.connect() as conn:
+            found = queries.list_events_of_outlet(conn, f, limit, offset)
+    return page(found, limit, offset)
+
+
+def people(store, limit: int, offset: int) -> dict:
+    return page(store.list_people(limit, offset), limit, offset)
+
+
+def entity(store, entity_id: str) -> dict:
+    """The stored person `entity_id`, or a 404."""
+    with store.engine.connect() as conn:
+        found = queries.get_entity(conn, entity_id)
+    if found is None:
+        raise ApiError(404, "not_found", f"no person {entity_id!r} in the store")
+    return found
+
+
+def person(store, entity_id: str) -> dict:
+    """The person view (as `readout person`): aliases by script, title history, appearances,
+    co-attendees."""
+    entity(store, entity_id)
+    profile = person_analysis.person_profile(store, entity_id)
+    if profile["entity_id"] != entity_id:  # the resolver read the id as someone else's name
+        raise ApiError(500, "internal_error", f"{entity_id!r} resolved to {profile['entity_id']!r}")
+    return profile
+
+
+def person_named(store, name: str, country: str | None) -> dict:
+    """The person view for any spelling or script of a name."""
+    try:
+        return person_analysis.person_profile(store, name, country)
+    except person_analysis.PersonNotFound as error:
+        raise ApiError(404, "not_found", str(error)) from None
+
+
+def title_history(store, entity_id: str) -> list[dict]:
+    entity(store, entity_id)
+    return titles_analysis.title_history(store, entity_id)
+
+
+def title_changes(store, since: date | None) -> list[dict]:
+    return cache.get(store, ("title_changes", since), lambda: titles_analysis.title_changes(store, since))
+
+
+def absent(store, entity_id: str | None, since: date | None) -> list[dict]:
+    if entity_id is not None:
+        entity(store, entity_id)
+        return absent_analysis.absent(store, entity_id, since)
+    return cache.get(store, ("absent", since), lambda: absent_analysis.absent(store, None, since))
+
+
+def compare(store, document_id: int) -> dict:
+    """The other outlets' reports of the same story, side by side."""
+    if not versions.story_documents(store, document_id):
+        raise ApiError(404, "not_found", f"no document {document_id} in the store")
+    return compare_analysis.compare(store, document_id)
+
+
+def changes(store, since: date | None) -> dict:
+    """What changed: articles edited after publication, title changes, people out of sight."""
+    return {"since": since.isoformat() if since else None,
+            "edited": cache.get(store, ("edited", since), lambda: versions.list_changes(store, since)),
+            "title_changes": title_changes(store, since),
+            "absent": absent(store, None, since)}
+
+
+def timeline(store, entity_id: str) -> dict:
+    entity(store, entity_id)  # a 404 for an unknown id, not a resolver's guess at a name
+    return timeline_analysis.timeline(store, entity_id)
+
+
+def rank(store, event_type: str | None, country: str | None, since: date | None) -> dict:
+    key = ("rank", event_type, country, since)
+    return cache.get(store, key, lambda: rank_analysis.rank(store, event_type, country, since))
+
+
+def network(store, since: date | None, limit: int) -> dict:
+    """The co-attendance graph as JSON: the `limit` best-connected people and their edges."""
+    graph = cache.get(store, ("network", since), lambda: network_analysis.network(store, since))
+    strength = dict(graph.degree(weight="weight"))
+    kept = sorted(graph.nodes, key=lambda n: (-strength[n], n))[:limit]
+    sub = graph.subgraph(kept)
+    nodes = [{"id": n, "name": graph.nodes[n].get("name"), "country": graph.nodes[n].get("country"),
+              "degree": graph.degree(n), "weight": strength[n]} for n in kept]
+    edges = sorted(({"source": a, "target": b, "weight": d.get("weight", 1)}
+                    for a, b, d in sub.edges(data=True)),
+                   key=lambda e: (-e["weight"], e["source"], e["target"]))
+    return {"since": since.isoformat() if since else None, "people": graph.number_of_nodes(),
+            "links": graph.number_of_edges(), "nodes": nodes, "edges": edges}
+
+
+def search(store, query: str, limit: int) -> dict:
+    return {"query": query, "items": store.search_text(query, limit)}
+
+
+def outlets(store) -> list[str]:
+    with store.engine.connect() as conn:
+        return queries.outlets(conn)

@@ -1,0 +1,44 @@
+"""What a running server is allowed to do, read once from the environment at start."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from readout.errors import ReadoutError
+
+MEGABYTE = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Settings:
+    db: str | None = None                 # as for --db: None means ./readout.db
+    token: str | None = None              # bearer token for writes; None = read-only server
+    max_body: int = MEGABYTE              # larger request bodies are refused with 413
+    folders: tuple[Path, ...] = ()        # where a write may name a file on the server
+
+    @classmethod
+    def from_env(cls, db: str | None = None, environ=os.environ) -> Settings:
+        """READOUT_DB, READOUT_API_TOKEN, READOUT_API_MAX_BODY (bytes) and READOUT_API_FOLDERS
+        (folders separated by the system's path separator, ':' on Linux)."""
+        folders = [part for part in environ.get("READOUT_API_FOLDERS", "").split(os.pathsep) if part]
+        return cls(db=db or environ.get("READOUT_DB"),
+                   token=environ.get("READOUT_API_TOKEN") or None,
+                   max_body=_size(environ.get("READOUT_API_MAX_BODY")),
+                   folders=tuple(Path(f).resolve() for f in folders))
+
+    @property
+    def writable(self) -> bool:
+        return bool(self.token)
+
+
+class SettingsError(ReadoutError):
+    """A server setting that cannot be used."""
+
+
+def _size(value: str | None) -> int:
+    if value is None:
+        return MEGABYTE
+    if not value.isdigit() or int(value) == 0:
+        raise SettingsError(f"READOUT_API_MAX_BODY={value!r}: expected a number of bytes, such as 1048576")
+    return int(value)

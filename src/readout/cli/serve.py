@@ -1,0 +1,32 @@
+"""`readout serve`: the REST API and the web pages over one store, in one command."""
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from readout.cli import app, console
+from readout.cli.common import DbOption
+
+
+@app.command()
+def serve(db: Optional[str] = DbOption,
+          host: str = typer.Option("127.0.0.1", help="Address to listen on (loopback by default)"),
+          port: int = typer.Option(8000, min=1, max=65535, help="Port to listen on"),
+          log_level: str = typer.Option("info", help="uvicorn's log level: warning, info, debug")):
+    """Serve the web pages and the REST API (/api, schema at /openapi.json, docs at /docs).
+
+    Read-only unless READOUT_API_TOKEN is set: writes (POST /api/ingest, /api/kb/import) then
+    need "Authorization: Bearer TOKEN". READOUT_API_FOLDERS lists the folders a write may name
+    files in; READOUT_API_MAX_BODY caps request bodies (bytes, default 1 MiB)."""
+    import uvicorn
+
+    from readout.api import Settings, create_app
+
+    settings = Settings.from_env(db=db)
+    server_app = create_app(settings)  # opens the store: a bad --db fails here, in one line
+    mode = "read-write (token required)" if settings.writable else "read-only"
+    console.print(f"readout serving {server_app.state.store.name} on http://{host}:{port}/ ({mode})",
+                  highlight=False, markup=False)
+    uvicorn.run(server_app, host=host, port=port, log_level=log_level, proxy_headers=False,
+                server_header=False)
