@@ -76,3 +76,8 @@ def test_date_without_year_needs_a_base_and_looks_back():
     assert parse_date("June 19", dt.date(2024, 11, 28)) == dt.date(2024, 6, 19)
     assert parse_date("December 30", dt.date(2019, 1, 2)) == dt.date(2018, 12, 30)
     assert parse_date("June 19", None) is None
+
+
+@pytest.mark.parametrize("line", ["2019.10.23", "2019-10-23", "23 October 2019", "Wednesday, 23 October 2019"])
+def test_other_date_lines(line):
+    assert doc(f"{line}\nHeadline\n\nBody text.").published == dt.date(2019, 10, 23)

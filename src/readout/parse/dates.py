@@ -25,6 +25,10 @@ def weekday_before(weekday: str, base: dt.date | None) -> dt.date | None:
 @lru_cache(maxsize=65536)
 def parse_date(span: str, base: dt.date | None = None, date_order: str = "MDY") -> dt.date | None:
     """Parse a date span; a span without a year needs `base` and resolves to the past of it."""
+    try:
+        return dt.date.fromisoformat(span)   # ISO needs no guessing, and dateparser misreads it as YMD
+    except ValueError:
+        pass
     settings = {"PREFER_DATES_FROM": "past", "DATE_ORDER": date_order,
                 "REQUIRE_PARTS": ["day", "month"]}
     if base is not None:
