@@ -6,9 +6,11 @@ DESIGN.md for many. Storage and the interfaces sit on top of these records.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Iterable, Iterator
 
 from readout.contract import to_record
+from readout.errors import StoreError
 from readout.extract import extract
 from readout.model import Extraction, RawDocument
 from readout.parse import parse
@@ -63,30 +65,101 @@ class IngestReport:
 
 
 def ingest(raws: Iterable[RawDocument], store, report: IngestReport, batch_size: int = 200,
-           on_batch=None, resolver: Resolver | None = None) -> IngestReport:
-    """Extract and store documents in batches; each batch is one transaction, so an
-    interruption never leaves half an article, and a document that fails extraction is
-    reported and skipped without stopping the run."""
-    resolver = resolver or Resolver.default()
-    batch: list[tuple[dict, str]] = []
-    for raw in raws:
-        report.warnings.extend(raw.warnings)
-        try:
-            batch.append((to_record(process(raw, resolver)), raw.text))
-        except Exception as error:  # one bad article never stops a batch (reported, counted)
-            report.errors.append(f"{raw.path}: cannot extract ({type(error).__name__}: {error})")
-        if len(batch) >= batch_size:
-            _store_batch(store, batch, report, on_batch)
-    _store_batch(store, batch, report, on_batch)
+           on_batch=None, resolver: Resolver | None = None, engine=None) -> IngestReport:
+    """Extract and store documents in batches, with constant memory and resumably.
+
+    1. Read the input `batch_size` documents at a time: memory holds a few batches, never
+       the whole input.
+    2. Drop the texts the store holds already (by sha256, one indexed query per batch) before
+       any extraction: re-ingesting an archive, or finishing one that was interrupted, costs
+       reading and hashing only.
+    3. Extract the rest with `engine` (a readout.engine engine; in this process by default),
+       batches coming back in input order so every engine stores the same rows.
+    4. Store each batch as one transaction, so an interruption never leaves half an article.
+       A document that fails extraction, or a record the store refuses, is reported and the
+       rest of its batch is stored.
+    """
+    from readout.engine import LocalEngine  # the engines run `process`: import them late
+
+    engine = engine or LocalEngine(resolver)
+    for raws, outcomes in engine.map(_unstored_batches(raws, store, report, batch_size, on_batch)):
+        _store_batch(store, raws, outcomes, report, on_batch)
     return report
 
 
-def _store_batch(store, batch: list, report: IngestReport, on_batch) -> None:
-    if not batch:
-        return
-    results = store.add_records(batch)
+def _unstored_batches(raws: Iterable[RawDocument], store, report: IngestReport, batch_size: int,
+                      on_batch) -> Iterator[list[RawDocument]]:
+    """Batches of the documents whose text is not stored yet; the others count as duplicates."""
+    from readout.engine import known_hashes, text_hash
+
+    for batch in _chunks(raws, batch_size):
+        for raw in batch:
+            report.warnings.extend(raw.warnings)
+        hashes = [text_hash(raw.text) for raw in batch]
+        stored, seen = known_hashes(store, hashes), set()
+        fresh = []
+        for raw, sha in zip(batch, hashes):
+            if sha not in stored and sha not in seen:
+                fresh.append(raw)
+            seen.add(sha)
+        _skipped(len(batch) - len(fresh), report, on_batch)
+        if fresh:
+            yield fresh
+
+
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _skipped(count: int, report: IngestReport, on_batch) -> None:
+    report.duplicates += count
+    if count and on_batch:
+        on_batch(count)
+
+
+def _store_batch(store, raws: list[RawDocument], outcomes: list, report: IngestReport, on_batch) -> None:
+    items = []
+    for raw, outcome in zip(raws, outcomes):
+        if outcome.error is not None:
+            report.errors.append(f"{raw.path}: {outcome.error}")
+        else:
+            items.append((outcome.record, raw.text))
+    results = _add_records(store, items, report) if items else []
     report.stored += sum(1 for r in results if r.created)
     report.duplicates += sum(1 for r in results if not r.created)
     if on_batch:
-        on_batch(len(batch))
-    batch.clear()
+        on_batch(len(raws))
+
+
+def _add_records(store, items: list[tuple[dict, str]], report: IngestReport) -> list:
+    """The batch in one transaction; if the store refuses it, each record in its own, so that
+    one bad record is reported and the good ones are stored. A database that cannot be
+    reached or written at all stops the run instead: no record could be stored."""
+    try:
+        return store.add_records(items)
+    except StoreError as error:
+        if _database_unusable(error):
+            raise
+    results = []
+    for record, text in items:
+        try:
+            results.extend(store.add_records([(record, text)]))
+        except StoreError as error:
+            if _database_unusable(error):
+                raise
+            report.errors.append(_named(error, record))
+    return results
+
+
+def _database_unusable(error: StoreError) -> bool:
+    """A lost connection or a locked/full database, as opposed to a record it refuses."""
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
+    return isinstance(error.__cause__, (OperationalError, InterfaceError))
+
+
+def _named(error: StoreError, record: dict) -> str:
+    name = record.get("file") if isinstance(record, dict) else None
+    return str(error) if not name or name in str(error) else f"{name}: {error}"

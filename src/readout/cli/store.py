@@ -9,6 +9,7 @@ from rich.table import Table
 
 from readout.cli import app, console, err_console, fail
 from readout.cli.common import DbOption, progress, side_lines
+from readout.engine import open_engine
 from readout.errors import UnreadableInput
 from readout.ingest import iter_raw_documents, read_feed
 from readout.pipeline import IngestReport, ingest as run_ingest
@@ -25,16 +26,20 @@ def ingest(paths: List[str] = typer.Argument(None, help="Files and folders of .t
            db: Optional[str] = DbOption,
            feed: List[str] = typer.Option([], "--feed", help="RSS/Atom feed URL or file (repeatable)"),
            samples: bool = typer.Option(False, "--samples", help="Ingest the sample articles readout ships"),
-           batch_size: int = typer.Option(200, "--batch-size", min=1, help="Articles per transaction")):
-    """Extract articles and store them; the same article ingested twice is stored once."""
+           batch_size: int = typer.Option(200, "--batch-size", min=1, help="Articles per transaction"),
+           engine: str = typer.Option("local", "--engine", help="Where extraction runs: local or dask"),
+           scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="ADDRESS",
+                                                   help="Dask scheduler (tcp://host:8786); default: a 2-worker LocalCluster")):
+    """Extract articles and store them; the same article ingested twice is stored once, and a
+    run that was interrupted finishes the rest when run again."""
     paths = list(paths or []) + ([sample_folder()] if samples else [])
     if not paths and not feed:
         fail("nothing to ingest: give files or folders, --feed URL, or --samples")
     report = IngestReport()
-    with open_store(db) as store, progress() as bar:
+    with open_store(db) as store, open_engine(engine, scheduler) as extractor, progress() as bar:
         task = bar.add_task("ingesting", total=None)
         sources = _sources(paths, feed, report)
-        run_ingest(sources, store, report, batch_size, lambda n: bar.advance(task, n))
+        run_ingest(sources, store, report, batch_size, lambda n: bar.advance(task, n), engine=extractor)
         total = store.count_documents()
     for warning in report.warnings:
         err_console.print(f"warning: {warning}", markup=False, highlight=False)
