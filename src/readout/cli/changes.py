@@ -6,6 +6,7 @@ from enum import Enum
 from typing import Optional
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from readout.cli import app, console
@@ -40,19 +41,24 @@ def changes(since: Optional[str] = typer.Option(None, "--since", help="Only edit
 
 
 def print_changes(articles: list[dict]) -> None:
-    table = Table("url", "published", "docs", "stored", "lines", "people added", "people removed", box=None)
+    """One block per article: its URL, headline and publication, then a line per edit."""
     for article in articles:
         stored = {v["id"]: (v["stored"] or "")[:10] for v in article["versions"]}
-        published = sorted({v["published"] for v in article["versions"] if v["published"]})
+        published = ", ".join(sorted({v["published"] for v in article["versions"] if v["published"]}))
+        console.print(f"[bold]{escape(article['url'])}[/]", highlight=False, soft_wrap=True)
+        console.print(f"  {escape(article['title'] or '(no headline)')}, published {published or 'unknown'}",
+                      highlight=False, soft_wrap=True)
         for edit in article["edits"]:
-            table.add_row(article["url"], " / ".join(published), f"{edit['from']} -> {edit['to']}",
-                          f"{stored[edit['from']]} -> {stored[edit['to']]}",
-                          f"+{edit['lines_added']} -{edit['lines_removed']}",
-                          ", ".join(p["name"] or p["entity_id"] for p in edit["people_added"]),
-                          ", ".join(p["name"] or p["entity_id"] for p in edit["people_removed"]))
-    console.print(table)
+            console.print(f"  doc {edit['from']} (stored {stored[edit['from']]}) -> doc {edit['to']} "
+                          f"(stored {stored[edit['to']]}): +{edit['lines_added']} -{edit['lines_removed']} lines; "
+                          f"people added: {names(edit['people_added'])}; removed: {names(edit['people_removed'])}",
+                          markup=False, highlight=False, soft_wrap=True)
     console.print(f"{len(articles)} articles edited, {sum(len(a['edits']) for a in articles)} edits",
                   highlight=False)
+
+
+def names(people: list[dict]) -> str:
+    return ", ".join(p["name"] or p["entity_id"] for p in people) or "none"
 
 
 @app.command()

@@ -32,7 +32,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 from functools import cache, cached_property
 
-from datasketch import MinHash
 from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 from sqlalchemy import Connection, bindparam, insert, select, union_all, update
@@ -97,7 +96,7 @@ class Report:
         """The LSH buckets of the names; none for a text with too few names to link on."""
         if len(self.names) < RULE.min_names:
             return []
-        sketch = MinHash(num_perm=BANDS * ROWS, permutations=permutations(), scheme=SCHEME)
+        sketch = minhash()(num_perm=BANDS * ROWS, permutations=permutations(), scheme=SCHEME)
         sketch.update_batch([name.encode() for name in self.names])
         values = sketch.hashvalues.astype(">u4")  # one byte order, whatever the machine's
         return sorted({band_key(band, values[band * ROWS:(band + 1) * ROWS].tobytes())
@@ -105,9 +104,18 @@ class Report:
 
 
 @cache
+def minhash() -> type:
+    """datasketch's MinHash, imported when first needed: the package loads SciPy on import,
+    which would add a second or more to every command, even those that never store."""
+    from datasketch import MinHash
+
+    return MinHash
+
+
+@cache
 def permutations():
     """The MinHash permutations, drawn once: drawing them costs more than hashing a text."""
-    return MinHash(num_perm=BANDS * ROWS, seed=SEED, scheme=SCHEME).permutations
+    return minhash()(num_perm=BANDS * ROWS, seed=SEED, scheme=SCHEME).permutations
 
 
 def band_key(band: int, values: bytes) -> int:
