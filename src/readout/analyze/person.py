@@ -1,0 +1,126 @@
+"""The person view: who someone is, under which spellings, with which titles over time,
+where they appeared and with whom.
+
+    person_profile(store, "최선희")   # or "Choe Son Hui", "Ch'oe Sŏn-hŭi", "Choe Sun Hee"
+
+The name is read by the resolver, so any spelling or script it knows finds the person; a name
+the knowledge base does not know is looked up among the stored new entities ("x-...").
+"""
+from __future__ import annotations
+
+from sqlalchemy import and_, func, select
+
+from readout.analyze.titles import title_history
+from readout.errors import ReadoutError
+from readout.resolve import Person, Resolution, Resolver
+from readout.resolve.rules import name_rules
+from readout.resolve.variants import expand
+from readout.store.read import iso
+from readout.store.tables import documents, entities, event_participants, events
+
+WRITTEN = "as written"   # the alias group of spellings seen in stored articles
+
+
+class PersonNotFound(ReadoutError):
+    """Neither the knowledge base nor the store knows the name."""
+
+    def __init__(self, name: str, store_name: str):
+        self.name = name
+        super().__init__(f"no person matches {name} (not in the knowledge base nor in "
+                         f"{store_name}); `readout people` lists the stored ones")
+
+
+def person_profile(store, name: str, country: str | None = None) -> dict:
+    """Everything readout knows of the person NAME names (`country`, ISO alpha-3, breaks ties
+    between namesakes). Raises PersonNotFound when no one matches."""
+    resolver = Resolver.default()
+    resolution = resolver.resolve(name.strip(), country)
+    known = resolver.person(resolution.entity_id) if resolution.is_known else None
+    entity = _kb_entity(known) if known else _stored_entity(store, name.strip(), resolution)
+    if entity is None:
+        raise PersonNotFound(name, store.name)
+    appearances = store.person_timeline(entity["entity_id"])
+    aliases = _aliases(known)
+    written = list(dict.fromkeys(a["mention"] for a in appearances if a["mention"]))
+    if written:
+        aliases[WRITTEN] = written
+    return {**entity, "query": name, "resolved_by": resolution.reason,
+            "score": resolution.score, "aliases": aliases,
+            "titles": title_history(store, entity["entity_id"]),
+            "appearances": appearances,
+            "co_attendees": co_attendees(store, entity["entity_id"])}
+
+
+def _kb_entity(person: Person) -> dict:
+    kb_titles = [{"title": t.title, "from": t.start, "to": t.end} for t in person.titles]
+    return {"entity_id": person.entity_id, "name": person.name, "country": person.country,
+            "in_kb": True, "kb_titles": kb_titles}
+
+
+def _stored_entity(store, name: str, resolution: Resolution) -> dict | None:
+    """A stored entity the KB does not know: by id as given, by the id the resolver derives
+    for the name (the one ingest gave it), or by its stored name."""
+    conditions = [entities.c.entity_id == name, entities.c.entity_id == resolution.entity_id,
+                  func.lower(entities.c.name) == name.lower()]
+    with store.engine.connect() as conn:
+        for condition in conditions:
+            row = conn.execute(select(entities).where(condition)
+                               .order_by(entities.c.entity_id)).mappings().first()
+            if row:
+                return {**row, "in_kb": False, "kb_titles": []}
+    return None
+
+
+def _aliases(person: Person | None) -> dict[str, list[str]]:
+    """The KB's spellings of a person by system or script (hangul, rr, cyrillic, ...): those
+    listed and those the name rules generate."""
+    if person is None:
+        return {}
+    grouped: dict[str, list[str]] = {}
+    spellings = expand(person.name, person.country, list(person.aliases), name_rules())
+    for system, text in [*person.aliases, *spellings]:
+        if system != "canonical" and text != person.name:
+            names = grouped.setdefault(system, [])
+            if text not in names:
+                names.append(text)
+    return grouped
+
+
+def co_attendees(store, entity_id: str, limit: int | None = None) -> list[dict]:
+    """People who took part (as principal or listed attendee) in the same events as the
+    person, most shared events first, with the documents and the last date they shared.
+
+    One event told by several outlets counts once: events are told apart by type and date
+    (by their id when undated), so KCNA's and Rodong Sinmun's accounts of one talks are one."""
+    me, other = event_participants.alias("me"), event_participants.alias("other")
+    query = (select(other.c.entity_id, entities.c.name, entities.c.country, events.c.id,
+                    events.c.type, events.c.document_id,
+                    func.coalesce(events.c.date, documents.c.published).label("when"))
+             .select_from(me)
+             .join(other, and_(other.c.event_id == me.c.event_id,
+                               other.c.entity_id != me.c.entity_id))
+             .join(events, events.c.id == me.c.event_id)
+             .join(documents, documents.c.id == events.c.document_id)
+             .join(entities, entities.c.entity_id == other.c.entity_id)
+             .where(me.c.entity_id == entity_id))
+    with store.engine.connect() as conn:
+        people = _tally(conn.execute(query).mappings())
+    ranked = sorted(people.values(), key=lambda p: (-p["events"], -p["documents"], p["entity_id"]))
+    return ranked[:limit] if limit else ranked
+
+
+def _tally(rows) -> dict[str, dict]:
+    people: dict[str, dict] = {}
+    for row in rows:
+        when = iso(row["when"])
+        person = people.setdefault(row["entity_id"], {
+            "entity_id": row["entity_id"], "name": row["name"], "country": row["country"],
+            "_events": set(), "_documents": set(), "last_together": None})
+        person["_events"].add((row["type"], when) if when else ("event", row["id"]))
+        person["_documents"].add(row["document_id"])
+        if when and (person["last_together"] or "") < when:
+            person["last_together"] = when
+    for person in people.values():
+        person["events"] = len(person.pop("_events"))
+        person["documents"] = len(person.pop("_documents"))
+    return people
