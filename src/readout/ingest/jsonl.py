@@ -6,12 +6,13 @@ from collections.abc import Iterator
 
 from readout.errors import UnreadableInput
 from readout.ingest.decoding import BINARY, EMPTY, clean_text, decode_line, looks_binary
-from readout.ingest.files import open_binary
+from readout.ingest.files import MAX_ARTICLE_BYTES, open_binary
 from readout.ingest.meta import pick_meta
 from readout.model import RawDocument
 
 # Where dumps put the article text, in order of preference.
 TEXT_KEYS = ("text", "content", "body")
+TOO_LONG = f"longer than {MAX_ARTICLE_BYTES // (1024 * 1024)} MB, too long for one article; skipped"
 
 
 def read_jsonl(path: str) -> Iterator[RawDocument | UnreadableInput]:
@@ -22,7 +23,11 @@ def read_jsonl(path: str) -> Iterator[RawDocument | UnreadableInput]:
     """
     seen_any = False
     with open_binary(path) as handle:
-        for number, raw in enumerate(handle, 1):
+        for number, raw in enumerate(_lines(handle), 1):
+            if raw is None:
+                seen_any = True
+                yield UnreadableInput(path, f"line {number}: {TOO_LONG}")
+                continue
             if not raw.strip():
                 continue  # blank lines, a trailing newline: not articles, not errors
             if not seen_any and looks_binary(raw):
@@ -31,6 +36,18 @@ def read_jsonl(path: str) -> Iterator[RawDocument | UnreadableInput]:
             yield line_item(path, number, raw)
     if not seen_any:
         raise UnreadableInput(path, EMPTY)
+
+
+def _lines(handle) -> Iterator[bytes | None]:
+    """The lines of a dump, with None for a line longer than one article may be: iterating
+    the file itself would hold a whole line in memory however long (a 1 GB line of zeros)."""
+    while line := handle.readline(MAX_ARTICLE_BYTES + 1):
+        if len(line) <= MAX_ARTICLE_BYTES or line.endswith(b"\n"):
+            yield line
+            continue
+        while (rest := handle.readline(MAX_ARTICLE_BYTES)) and not rest.endswith(b"\n"):
+            pass  # skip the rest of the long line in bounded pieces
+        yield None
 
 
 def line_item(path: str, number: int, raw: bytes) -> RawDocument | UnreadableInput:
