@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import bindparam, or_, select, union
 
 from readout.analyze import AnalysisError, settings
 from readout.resolve import fold
@@ -77,9 +77,10 @@ def same_occasion(conn, document_id: int) -> list[int]:
     if mine is None or mine[0] is None or not mine[1]:
         return [document_id]
     window = timedelta(days=settings("compare")["window_days"])
-    when = func.coalesce(events.c.date, documents.c.published)
-    near = select(events.c.document_id).join(documents, documents.c.id == events.c.document_id) \
-        .where(when.between(mine[0] - window, mine[0] + window)).distinct()
+    low, high = mine[0] - window, mine[0] + window
+    # Two ranges rather than one on coalesce(event date, published): each has its own index.
+    near = union(select(events.c.document_id).where(events.c.date.between(low, high)),
+                 select(documents.c.id).where(documents.c.published.between(low, high)))
     candidates = occasions(conn, list(conn.scalars(near)))
     found = {i for i, (day, principals) in candidates.items()
              if day is not None and abs(day - mine[0]) <= window and principals == mine[1]}

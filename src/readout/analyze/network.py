@@ -39,8 +39,9 @@ def network(store, since=None) -> nx.Graph:
     return graph
 
 
-def attendance(conn, since) -> list[dict]:
-    """Every (event, person) pair with what identifies the event across outlets."""
+def attendance(conn, since) -> list:
+    """Every (event, person) pair with what identifies the event across outlets (as Rows:
+    building a dict per row would cost as much as the query)."""
     when = func.coalesce(events.c.date, documents.c.published)
     query = (select(events.c.id.label("event_id"), events.c.type, events.c.document_id,
                     when.label("date"), event_participants.c.role, event_participants.c.entity_id,
@@ -51,36 +52,38 @@ def attendance(conn, since) -> list[dict]:
              .order_by(events.c.id, event_participants.c.seq))
     if since is not None:
         query = query.where(when >= since)
-    return [dict(row) for row in conn.execute(query).mappings()]
+    return conn.execute(query).all()
 
 
-def group_events(rows: list[dict]) -> dict[tuple, list[dict]]:
+def group_events(rows: list) -> dict[tuple, list]:
     """Rows grouped per stored event, keyed by (event id, cross-outlet key, document id)."""
-    stored: dict[int, list[dict]] = {}
+    stored: dict[int, list] = {}
     for row in rows:
-        stored.setdefault(row["event_id"], []).append(row)
+        stored.setdefault(row.event_id, []).append(row)
     grouped = {}
     for event_id, people in stored.items():
         first = people[0]
-        principals = frozenset(p["entity_id"] for p in people if p["role"] == "principal")
+        principals = frozenset(p.entity_id for p in people if p.role == "principal")
         # Undated events cannot be matched across outlets: each stands for itself.
-        key = (first["type"], first["date"], principals) if first["date"] else ("event", event_id)
-        grouped[event_id, key, first["document_id"]] = people
+        key = (first.type, first.date, principals) if first.date else ("event", event_id)
+        grouped[event_id, key, first.document_id] = people
     return grouped
 
 
-def add_event(graph: nx.Graph, key: tuple, document_id: int, people: list[dict]) -> None:
-    ids = list(dict.fromkeys(p["entity_id"] for p in people))
+def add_event(graph: nx.Graph, key: tuple, document_id: int, people: list) -> None:
+    ids = sorted({p.entity_id for p in people})
     for person in people:
-        if person["entity_id"] not in graph:
-            graph.add_node(person["entity_id"], name=person["name"] or "",
-                           country=person["country"] or person["side"] or "", _events=set())
-        graph.nodes[person["entity_id"]]["_events"].add(key)
-    for a, b in combinations(sorted(ids), 2):
-        if not graph.has_edge(a, b):
+        if person.entity_id not in graph:
+            graph.add_node(person.entity_id, name=person.name or "",
+                           country=person.country or person.side or "", _events=set())
+        graph.nodes[person.entity_id]["_events"].add(key)
+    adjacency = graph.adj
+    for a, b in combinations(ids, 2):
+        if b not in adjacency[a]:
             graph.add_edge(a, b, _events=set(), _documents=set())
-        graph.edges[a, b]["_events"].add(key)
-        graph.edges[a, b]["_documents"].add(document_id)
+        data = adjacency[a][b]
+        data["_events"].add(key)
+        data["_documents"].add(document_id)
 
 
 def write_graph(graph: nx.Graph, path) -> str:
