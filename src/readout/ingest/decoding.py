@@ -2,7 +2,8 @@
 
 Decoding is the one place where the text can still change: after it, parse, extract and the
 evidence spans all index this exact string. So it changes as little as possible: a BOM goes,
-newlines become "\\n", NUL characters go (each with a warning); everything else stays.
+newlines become "\\n", NUL characters and zero-width or text-direction controls go (each
+with a warning); everything else stays.
 """
 from __future__ import annotations
 
@@ -30,6 +31,9 @@ TEXT_CONTROLS = frozenset(b"\t\n\r\f\x1b")
 
 _UTF16_BOMS = ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 _NEWLINES = re.compile(r"\r\n?")
+# Zero-width space, LRM/RLM, bidi embeddings and overrides, word joiner and invisible operators,
+# bidi isolates, Arabic letter mark, and U+FEFF inside the text (a BOM at the start goes first).
+_INVISIBLE = re.compile("[\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u061c\ufeff]")
 
 
 def decode_bytes(data: bytes, path: str, declared: str | None = None) -> tuple[str, list[str]]:
@@ -153,4 +157,15 @@ def _remove_nuls(text: str, path: str, warnings: list[str]) -> str:
     count = text.count("\x00")
     if count:
         warnings.append(f"{path}: removed {count} NUL characters")
-    return text.replace("\x00", "") if count else text
+    text = text.replace("\x00", "") if count else text
+    return _remove_invisible(text, path, warnings)
+
+
+def _remove_invisible(text: str, path: str, warnings: list[str]) -> str:
+    """Zero-width and bidirectional controls go: inside a name ("Kim\u200b Jong Un",
+    "\u202eKim Jong Un") they hide it from every rule, and in a terminal or web page an
+    override reverses the text that follows. Joiners (U+200C, U+200D) stay: some scripts need them."""
+    count = len(_INVISIBLE.findall(text))
+    if count:
+        warnings.append(f"{path}: removed {count} zero-width or text-direction control characters")
+    return _INVISIBLE.sub("", text) if count else text
