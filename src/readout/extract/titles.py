@@ -20,6 +20,7 @@ COMMA = re.compile(r"\s*,\s*")
 AND = re.compile(r"\s*and\s*")
 TRAILING_JOIN = re.compile(r"(?:,?\s*(?:and)?\s*)$")
 MORE_TITLE = re.compile(r"\s*(?:[A-Z]{2,6}|(?:and\s+)?[A-Z][a-z]+(?:\s+and\s+[A-Z][a-z]+)?)\s*(?:,|$)")
+ANOTHER_PERSON = re.compile(r"\s*and\s+(?:the|a|an)\s")   # ", and the chairperson of a party"
 TOKEN = re.compile(r"[\w'’.()-]+|,")
 FIRST_WORD = re.compile(r"\s*(?:and\s+)?(?:the\s+)?([\w'’-]+)")
 
@@ -98,7 +99,7 @@ def _opens_title(text: str, at: int, limit: int, name_starts: set[int], first: b
                   AND.fullmatch(text, at, min(named))):
         return False   # the segment names the next person: "..., First Deputy Prime Minister Denis Mantrov"
     word = FIRST_WORD.match(segment)
-    if not word:
+    if not word or (not first and ANOTHER_PERSON.match(segment)):
         return False
     token = word.group(1)
     if token in vocabulary().stop_words:
