@@ -8,6 +8,8 @@ A position is the order within the person's side's list (1 = named first). Sever
 reporting the same event list the same people: an appearance is counted once per person, date,
 event type and side, taking the first stored report. A move compares two consecutive appearances;
 going from 3rd to 7th is a fall of 4 (change +4), from 7th to 3rd a rise of 4 (change -4).
+Lists of different kinds of event (an inspection entourage, a delegation at talks) are compared
+as they come; `event_type` keeps to one kind.
 """
 from __future__ import annotations
 

@@ -77,14 +77,27 @@ def rank(db: Optional[str] = DbOption,
         return print_json(found)
     table = Table("name", "side", "places (date: place/of)", box=None)
     for person in found["people"]:
-        places = "  ".join(f"{a['date']}: {a['order']}/{a['of']}" for a in person["appearances"])
-        table.add_row(person["name"] or person["entity_id"], person["appearances"][0]["side"], places)
+        table.add_row(person["name"] or person["entity_id"], person["appearances"][0]["side"],
+                      "  ".join(place_runs(person["appearances"])))
     console.print(table)
     for label, moves in (("rises", found["rises"]), ("falls", found["falls"])):
         console.print(f"[bold]largest {label}[/]" if moves else f"no {label}")
         for m in moves:
             console.print(f"  {m['name']} ({m['side']}): {m['from']['order']} on {m['from']['date']} -> "
                           f"{m['to']['order']} on {m['to']['date']} ({m['change']:+d})", highlight=False)
+
+
+def place_runs(appearances: list[dict]) -> list[str]:
+    """Consecutive appearances at the same place shown once: "2024-01-05..2024-06-19: 4/6 (x12)"."""
+    runs: list[list[dict]] = []
+    for a in appearances:
+        if runs and (runs[-1][-1]["order"], runs[-1][-1]["of"]) == (a["order"], a["of"]):
+            runs[-1].append(a)
+        else:
+            runs.append([a])
+    return [f"{run[0]['date']}: {run[0]['order']}/{run[0]['of']}" if len(run) == 1 else
+            f"{run[0]['date']}..{run[-1]['date']}: {run[0]['order']}/{run[0]['of']} (x{len(run)})"
+            for run in runs]
 
 
 @app.command()
