@@ -202,6 +202,19 @@ def test_compare_kcna_and_rodong_reports_of_the_2024_talks(gold):
     assert "support on Ukraine" in lacks[rodong]["events"] and lacks[kcna]["events"] == []
 
 
+def test_compare_without_story_links_uses_the_window(gold, monkeypatch):
+    from readout.analyze import compare as module
+
+    monkeypatch.setattr(module, "linked_documents", lambda store, document_id: [])
+    monkeypatch.setattr(module, "story_column", lambda conn, story_id: [story_id])
+    kcna = document_id(gold, "005_kju-putin-talks-pyongyang")
+    found = compare(gold, kcna)
+    assert found["linked_by"] == "window"
+    assert {document_id(gold, "000_rodong-kju-putin-talks"), kcna} <= {r["id"] for r in found["reports"]}
+    shoigu = document_id(gold, "021_kju-shoigu")  # Kim Jong Un and Shoigu, 2025: no other report
+    assert [r["id"] for r in compare(gold, shoigu)["reports"]] == [shoigu]
+
+
 def test_compare_of_an_undated_report_alone_and_of_a_missing_one(gold):
     alone = compare(gold, document_id(gold, "045_choe-ryong-hae"))
     assert len(alone["reports"]) == 1 and alone["only_in"] == []

@@ -3,11 +3,11 @@
     compare(store, document_id) -> {"reports": [...], "people": [...], "events": [...],
                                     "only_in": [...], "linked_by": "story" | "window" | ...}
 
-Which documents tell the same story is decided, in order, by:
-1. `readout.store.versions.story_documents`, the near-duplicate linking, where it is installed;
-2. the documents.story_id column (a story is named by the id of its first document);
-3. otherwise, documents whose occasion (first dated event, else publication) lies within
-   `compare.window_days` of this one's and whose events have the same principals.
+Which documents tell the same story is decided by `readout.store.versions.story_documents`,
+the near-duplicate linking, which is authoritative where it is installed. Without it (an older
+installation), by the documents.story_id column (a story is named by the id of its first
+document) and, failing that, by documents whose occasion (first dated event, else publication)
+lies within `compare.window_days` of this one's and whose events have the same principals.
 Each report's people, titles, list positions and events are then laid out in columns, with
 what each report has that another lacks.
 """
@@ -47,7 +47,7 @@ def story_of(store, document_id: int) -> tuple[list[int], str]:
         if row is None:
             raise AnalysisError(f"no document {document_id} in the store")
         ids = linked_documents(store, document_id)
-        if len(ids) > 1:
+        if ids:
             return ids, "story"
         ids = story_column(conn, row.story_id or document_id)
         if len(ids) > 1:
@@ -56,10 +56,10 @@ def story_of(store, document_id: int) -> tuple[list[int], str]:
 
 
 def linked_documents(store, document_id: int) -> list[int]:
-    """The near-duplicate linking's answer, when that module is part of this installation."""
+    """The near-duplicate linking's answer; [] when that module is not part of this installation."""
     try:
         from readout.store.versions import story_documents
-    except ImportError:  # linking not installed yet: fall back to the column and the window
+    except ImportError:  # linking not installed: fall back to the column and the window
         return []
     return sorted(story_documents(store, document_id))
 
