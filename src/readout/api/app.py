@@ -1,6 +1,7 @@
 """The application: the API's routers, the web pages, static files and the rules of the house."""
 from __future__ import annotations
 
+import threading
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -9,6 +10,7 @@ from readout import __version__
 from readout.api import errors, routes, writes
 from readout.api.security import Guard
 from readout.api.settings import Settings
+from readout.resolve import Resolver
 from readout.store import open_store
 
 
@@ -23,6 +25,8 @@ def create_app(settings: Settings | None = None, store=None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        # The knowledge base takes a second to load: load it now, not on the first person page.
+        threading.Thread(target=Resolver.default, daemon=True, name="load-kb").start()
         yield
         if store is None:
             opened.close()

@@ -19,14 +19,22 @@ def serve(db: Optional[str] = DbOption,
     Read-only unless READOUT_API_TOKEN is set: writes (POST /api/ingest, /api/kb/import) then
     need "Authorization: Bearer TOKEN". READOUT_API_FOLDERS lists the folders a write may name
     files in; READOUT_API_MAX_BODY caps request bodies (bytes, default 1 MiB)."""
+    server = build_server(db, host, port, log_level)
+    settings = server.config.app.state.settings
+    mode = "read-write (token required)" if settings.writable else "read-only"
+    console.print(f"readout serving {server.config.app.state.store.name} on http://{host}:{port}/ "
+                  f"({mode})", highlight=False, markup=False)
+    server.run()
+
+
+def build_server(db: str | None, host: str, port: int, log_level: str = "info"):
+    """The uvicorn server `readout serve` runs, its store open (a bad --db fails here, in one
+    line); tests run it in a thread and stop it with `server.should_exit = True`."""
     import uvicorn
 
     from readout.api import Settings, create_app
 
-    settings = Settings.from_env(db=db)
-    server_app = create_app(settings)  # opens the store: a bad --db fails here, in one line
-    mode = "read-write (token required)" if settings.writable else "read-only"
-    console.print(f"readout serving {server_app.state.store.name} on http://{host}:{port}/ ({mode})",
-                  highlight=False, markup=False)
-    uvicorn.run(server_app, host=host, port=port, log_level=log_level, proxy_headers=False,
-                server_header=False)
+    application = create_app(Settings.from_env(db=db))
+    config = uvicorn.Config(application, host=host, port=port, log_level=log_level,
+                            proxy_headers=False, server_header=False)
+    return uvicorn.Server(config)

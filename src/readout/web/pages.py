@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, StringConstraints
 
 from readout.api import answers
 from readout.api.queries import Filters
@@ -16,12 +16,15 @@ from readout.web import graph, highlight, render
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
-# A filter form sends empty fields for "any": read them as not given.
+# A filter form sends empty fields for "any": read them as not given, then check the rest
+# as the API does (the constraints sit inside the union, so that None need not meet them).
 Blank = BeforeValidator(lambda value: None if value == "" else value)
 Day = Annotated[date | None, Blank, Query()]
-Country = Annotated[str | None, Blank, Query(pattern=r"^[A-Z]{3}$")]
-EventType = Annotated[str | None, Blank, Query(pattern=r"^[a-z_]{1,40}$")]
-Outlet = Annotated[str | None, Blank, Query(max_length=200, pattern=TEXT)]
+Country = Annotated[Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None, Blank, Query()]
+EventType = Annotated[Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,40}$")] | None, Blank,
+                      Query()]
+Outlet = Annotated[Annotated[str, StringConstraints(max_length=200, pattern=TEXT)] | None, Blank,
+                   Query()]
 
 
 COATTENDEES = 15  # rows of "seen most often with" on a person page
@@ -81,8 +84,10 @@ def person_page(request: Request, entity_id: EntityId):
 @router.get("/network")
 def network_page(request: Request, since: Day = None,
                  limit: Annotated[int, Query(ge=1, le=300)] = 60):
-    network = answers.network(store_of(request), since, limit)
-    return render(request, "network.html", {"network": network, "drawing": graph.layout(network),
+    store = store_of(request)
+    network = answers.network(store, since, limit)
+    drawing = answers.cache.get(store, ("layout", since, limit), lambda: graph.layout(network))
+    return render(request, "network.html", {"network": network, "drawing": drawing,
                                             "since": since, "limit": limit})
 
 
