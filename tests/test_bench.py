@@ -1,0 +1,100 @@
+"""`readout bench`: the corpus it generates varies what a cache would key on, and a small run
+measures every key of issue 4 with numbers it found itself."""
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+from datetime import date
+
+import pytest
+
+from readout.bench import REQUIRED_KEYS, make_plan
+from readout.bench.corpus import Corpus, load_templates
+from readout.domain import load_yaml
+from readout.errors import ReadoutError
+from conftest import GOLD, SEED
+
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+@pytest.fixture(scope="module")
+def templates():
+    return load_templates([GOLD])
+
+
+@pytest.fixture(scope="module")
+def seed_only(templates):
+    """A corpus of the seed article alone, so that every document varies the same text."""
+    return Corpus([t for t in templates if t.name == SEED.name], seed=5)
+
+
+def test_generated_documents_differ_and_repeat_exactly(seed_only):
+    documents = list(seed_only.documents(20))
+    assert len({d.text for d in documents}) == 20
+    assert len({d.meta["published"] for d in documents}) > 1
+    assert seed_only.document(7).text == documents[7].text  # (seed, i) decides everything
+    assert Corpus(seed_only.templates, seed=6).document(7).text != documents[7].text
+
+
+def test_generated_documents_swap_people(seed_only):
+    people = seed_only.templates[0].people
+    documents = [d.text for d in seed_only.documents(20)]
+    assert sum(p.mention not in text for p in people for text in documents) > len(documents)
+    assert any("Kim Jong Un" not in text for text in documents)  # leaders are swapped too
+
+
+def test_lists_are_shuffled_within_each_side(seed_only):
+    rules = {**load_yaml("bench.yaml"), "keep_name_share": 1.0}  # nobody renamed: order only
+    corpus = Corpus(seed_only.templates, rules=rules)
+    people = corpus.templates[0].people
+    mappings = [corpus.new_names(corpus.templates[0], random.Random(i)) for i in range(10)]
+    for side in ("PRK", "RUS"):
+        listed = [p.mention for p in people if p.side == side]
+        assert len(listed) >= 4
+        for mapping in mappings:
+            assert sorted(mapping[m] for m in listed) == sorted(listed)  # a permutation
+        assert len({tuple(mapping[m] for m in listed) for mapping in mappings}) > 1
+
+
+def test_generated_dates_move_together_with_their_weekdays(seed_only):
+    header = re.compile(r"^(\w+)\. (\d+), (\d{4}) (\w+)")  # "Nov. 28, 2024 Thursday"
+    months = {m: i for i, m in enumerate(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug",
+                                          "Sept", "Oct", "Nov", "Dec"], 1)}
+    for document in seed_only.documents(10):
+        month, day, year, weekday = header.match(document.text).groups()
+        written = date(int(year), months[month], int(day))
+        assert written.isoformat() == document.meta["published"]
+        assert WEEKDAYS[written.weekday()] == weekday
+        assert 1997 <= written.year <= 2025
+
+
+def test_every_template_has_people_to_swap(templates):
+    assert len(templates) == len(list(GOLD.glob("*.txt")))
+    assert all(t.people for t in templates) and sum(len(t.people) for t in templates) >= 3 * len(templates)
+
+
+def test_bad_size_is_refused_in_one_line():
+    with pytest.raises(ReadoutError, match="--size 'huge'"):
+        make_plan(quick=True, size="huge")
+
+
+def test_bench_quick_small_measures_every_key(run_readout):
+    postgres = os.environ.get("READOUT_TEST_POSTGRES_URL")
+    args = ["bench", "--quick", "--size", "small", "--json"] + (["--db-postgres", postgres] if postgres else [])
+    result = run_readout(*args)
+    assert result.returncode == 0, result.stderr
+    measured = json.loads(result.stdout)
+    assert set(REQUIRED_KEYS) <= set(measured)
+    numbers = [k for k in REQUIRED_KEYS if k != "ingest_postgres_docs_per_s" or postgres]
+    for key in numbers:
+        assert isinstance(measured[key], (int, float)) and measured[key] > 0, key
+    if not postgres:
+        assert measured["ingest_postgres_docs_per_s"] is None
+        assert any("ingest_postgres_docs_per_s" in note for note in measured["notes"])
+    assert measured["dask_same_records"] is True
+    assert measured["dask_resolver_loads"] == [1, 1]  # once per worker, not once per task
+    assert sum(measured["dask_batches"]) > 2 and measured["reingest_added"] == 0
+    assert 0.9 * measured["sizes"]["rss_100k"] <= measured["store_docs"] <= measured["sizes"]["rss_100k"]
+    assert measured["timeline_queries"] >= 200 and measured["fulltext_queries"] >= 200

@@ -1,0 +1,177 @@
+"""Engines and the streaming ingest: Dask gives the rows the local engine gives; a re-ingest
+extracts nothing; a killed ingest resumes; one refused record does not sink its batch."""
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pytest
+
+from readout.bench.corpus import Corpus, load_templates
+from readout.engine import LocalEngine, Outcome, known_hashes, open_engine, text_hash
+from readout.errors import ReadoutError
+from readout.ingest import iter_raw_documents
+from readout.pipeline import IngestReport, ingest
+from readout.store import open_store
+from conftest import GOLD
+from store_fixtures import postgres_url  # noqa: F401  (a fixture)
+
+IDS = ("id", "ingested_at", "story_id", "version_of")  # differ between two stores by nature
+
+
+def exported(path) -> list[dict]:
+    """Every stored document with its people and events, without ids and times, by text."""
+    with open_store(str(path)) as store:
+        ids = [d["id"] for d in store.list_documents(limit=10_000)]
+        documents = [store.get_document(i) for i in ids]
+    return sorted(({k: v for k, v in d.items() if k not in IDS} for d in documents),
+                  key=lambda d: d["sha256"])
+
+
+class Counting(LocalEngine):
+    """The local engine, counting the documents it is asked to extract."""
+
+    def __init__(self):
+        super().__init__()
+        self.extracted = 0
+
+    def map(self, batches):
+        for raws, outcomes in super().map(batches):
+            self.extracted += len(raws)
+            yield raws, outcomes
+
+
+class Spoiling(LocalEngine):
+    """The local engine, spoiling the record of `bad` the way a buggy extractor would."""
+
+    def __init__(self, bad: str, spoil):
+        super().__init__()
+        self.bad, self.spoil = bad, spoil
+
+    def map(self, batches):
+        for raws, outcomes in super().map(batches):
+            yield raws, [Outcome(record=self.spoil(o.record)) if raw.path == self.bad else o
+                         for raw, o in zip(raws, outcomes)]
+
+
+def test_dask_engine_stores_the_same_rows_as_the_local_engine(run_readout, tmp_path):
+    local, dask = tmp_path / "local.db", tmp_path / "dask.db"
+    with open_store(str(local)) as store:
+        ingest(iter_raw_documents([str(GOLD)]), store, IngestReport())
+    result = run_readout("ingest", GOLD, "--db", dask, "--engine", "dask", "--batch-size", "4")
+    assert result.returncode == 0, result.stderr
+    assert "stored 30 new" in result.stdout
+    assert exported(dask) == exported(local)
+    assert any(d["events"] and d["people"] for d in exported(dask))  # not two empty stores
+
+
+def test_reingest_extracts_and_adds_nothing(tmp_path):
+    raws = list(iter_raw_documents([str(GOLD)]))
+    with open_store(str(tmp_path / "s.db")) as store:
+        first = ingest(raws, store, IngestReport(), batch_size=7)
+        engine = Counting()
+        again = ingest(raws, store, IngestReport(), batch_size=7, engine=engine)
+        count = store.count_documents()
+    assert first.stored == len(raws) == count
+    assert (again.stored, again.duplicates, engine.extracted) == (0, len(raws), 0)
+
+
+def test_known_hashes_is_the_stored_subset(tmp_path):
+    raws = list(iter_raw_documents([str(GOLD)]))[:3]
+    with open_store(str(tmp_path / "s.db")) as store:
+        ingest(raws[:2], store, IngestReport())
+        asked = [text_hash(r.text) for r in raws] + ["0" * 64]
+        assert known_hashes(store, asked) == {text_hash(r.text) for r in raws[:2]}
+        assert known_hashes(store, []) == set()
+
+
+def spoil_span(record: dict) -> dict:
+    record["people"][0]["span"] = {"start": 0, "end": 10**9}  # outside the text: the store's check refuses it
+    return record
+
+
+def spoil_country(record: dict) -> dict:
+    record["people"][0]["country"] = "NOT-A-CODE"  # VARCHAR(3): only PostgreSQL refuses it
+    return record
+
+
+@pytest.mark.parametrize("backend, spoil", [
+    ("sqlite", spoil_span),
+    pytest.param("postgres", spoil_country, marks=pytest.mark.postgres),
+])
+def test_a_refused_record_is_reported_and_its_batch_stored(request, tmp_path, backend, spoil):
+    url = str(tmp_path / "s.db") if backend == "sqlite" else request.getfixturevalue("postgres_url")
+    raws = list(iter_raw_documents([str(GOLD)]))[:5]
+    bad = raws[2].path
+    with open_store(url) as store:
+        before = store.count_documents()
+        report = ingest(raws, store, IngestReport(), batch_size=5, engine=Spoiling(bad, spoil))
+        stored = {d["file"] for d in store.list_documents(limit=1000)}
+        added = store.count_documents() - before
+    assert report.stored == added == 4
+    assert bad not in stored and {r.path for r in raws} - {bad} <= stored
+    [error] = report.errors
+    assert bad in error and "\n" not in error
+
+
+def test_killed_ingest_leaves_whole_articles_and_resumes(tmp_path, monkeypatch):
+    """kill -9 while the ingest waits for more input (a named pipe holds it there, whatever
+    the machine's speed): the store keeps the two whole batches it had, and a rerun on the
+    whole dump stores the rest, ending where a run without a kill ends."""
+    dump = Corpus(load_templates(), seed=11).write_jsonl(tmp_path / "dump.jsonl", 20)
+    lines = dump.read_text().splitlines(True)
+    assert len(set(lines)) == 20
+    (tmp_path / "piped").mkdir()
+    os.mkfifo(tmp_path / "piped" / "dump.jsonl")  # the same relative path as the dump, for `file`
+    db = tmp_path / "killed.db"
+    command = [sys.executable, "-m", "readout", "ingest", "dump.jsonl", "--batch-size", "5", "--db", str(db)]
+    child = subprocess.Popen(command, cwd=tmp_path / "piped", stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        with open(tmp_path / "piped" / "dump.jsonl", "w", encoding="utf-8") as writer:
+            writer.writelines(lines[:12])  # two batches and two articles of a third
+            writer.flush()
+            assert wait_for_documents(db, 10, child), child.stderr.read1().decode()
+            time.sleep(0.3)  # time enough to store more, if anything wrongly would be
+            child.send_signal(signal.SIGKILL)
+            child.wait(timeout=30)
+    except BrokenPipeError:
+        pass
+    finally:
+        child.kill()
+    assert count(db) == 10
+    resumed = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True)
+    assert resumed.returncode == 0, resumed.stderr
+    assert "stored 10 new, 10 already stored" in resumed.stdout
+    monkeypatch.chdir(tmp_path)
+    with open_store("clean.db") as store:
+        ingest(iter_raw_documents(["dump.jsonl"]), store, IngestReport())
+    assert exported(db) == exported(tmp_path / "clean.db")
+
+
+def wait_for_documents(db, at_least: int, child: subprocess.Popen) -> bool:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and child.poll() is None:
+        if db.exists() and count(db) >= at_least:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def count(db) -> int:
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+            return conn.execute("select count(*) from documents").fetchone()[0]
+    except sqlite3.OperationalError:  # tables not created yet
+        return 0
+
+
+def test_engine_errors_are_one_line(run_readout, tmp_path):
+    result = run_readout("ingest", GOLD, "--db", tmp_path / "s.db", "--scheduler", "tcp://127.0.0.1:1")
+    assert result.returncode == 1
+    assert result.stderr.strip() == "error: --scheduler names a Dask scheduler: use it with --engine dask"
+    with pytest.raises(ReadoutError, match="unknown engine 'spark'"):
+        open_engine("spark")
