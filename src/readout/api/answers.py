@@ -48,7 +48,9 @@ def events(store, f: queries.Filters, limit: int, offset: int) -> dict:
 
 
 def people(store, limit: int, offset: int) -> dict:
-    return page(store.list_people(limit, offset), limit, offset)
+    # Counting everyone's appearances reads every mention: kept until the store changes.
+    found = cache.get(store, ("people", limit, offset), lambda: store.list_people(limit, offset))
+    return page(found, limit, offset)
 
 
 def entity(store, entity_id: str) -> dict:
@@ -98,7 +100,9 @@ def compare(store, document_id: int) -> dict:
     """The other outlets' reports of the same story, side by side."""
     if not versions.story_documents(store, document_id):
         raise ApiError(404, "not_found", f"no document {document_id} in the store")
-    return compare_analysis.compare(store, document_id)
+    # Without a story link, finding the other reports reads the events of a date window.
+    return cache.get(store, ("compare", document_id),
+                     lambda: compare_analysis.compare(store, document_id))
 
 
 def changes(store, since: date | None) -> dict:

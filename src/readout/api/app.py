@@ -1,13 +1,14 @@
 """The application: the API's routers, the web pages, static files and the rules of the house."""
 from __future__ import annotations
 
+import logging
 import threading
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
 from readout import __version__
-from readout.api import errors, routes, writes
+from readout.api import answers, errors, routes, writes
 from readout.api.security import Guard
 from readout.api.settings import Settings
 from readout.resolve import Resolver
@@ -25,8 +26,7 @@ def create_app(settings: Settings | None = None, store=None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        # The knowledge base takes a second to load: load it now, not on the first person page.
-        threading.Thread(target=Resolver.default, daemon=True, name="load-kb").start()
+        threading.Thread(target=warm_up, args=(opened,), daemon=True, name="warm-up").start()
         yield
         if store is None:
             opened.close()
@@ -42,3 +42,16 @@ def create_app(settings: Settings | None = None, store=None) -> FastAPI:
     errors.install(app, render_page=web.error_page)
     app.add_middleware(Guard, max_body=settings.max_body)
     return app
+
+
+def warm_up(store) -> None:
+    """Load the knowledge base and compute the whole-store answers (network, changes, the
+    people list) before anyone asks: on a large store each reads every attendance list once,
+    and the pages then answer from the cache until the store changes."""
+    try:
+        Resolver.default()
+        answers.people(store, 100, 0)
+        answers.network(store, None, 60)
+        answers.changes(store, None)
+    except Exception:  # a page asked later reports the same problem to whoever asks
+        logging.getLogger("readout.api").exception("warming up the answers failed")

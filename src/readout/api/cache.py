@@ -23,7 +23,7 @@ def store_state(store) -> tuple:
 
 
 class AnswerCache:
-    def __init__(self, size: int = 64):
+    def __init__(self, size: int = 256):
         self.size, self.entries, self.lock = size, OrderedDict(), threading.Lock()
 
     def get(self, store, key: tuple, compute: Callable[[], Any]) -> Any:
