@@ -2,8 +2,9 @@
 
 1. Start a LocalCluster of worker processes (one thread each: extraction is pure Python and
    holds the GIL), or connect to the scheduler the user named.
-2. Register a worker plugin that loads the resolver when each worker starts: its KB index
-   takes about half a second to build, far more than a batch needs to be extracted.
+2. Register a worker plugin that loads the resolver when each worker starts (its KB index
+   takes about half a second to build) and reads the extraction rules by extracting one
+   sample: no batch pays for them, and no task loads them again.
 3. Submit whole batches (one task per batch of raw documents, not per article: a task costs
    about a millisecond of scheduling), at most a few per worker ahead of the writer so that
    memory stays bounded however long the input, and give results back in input order.
@@ -16,7 +17,7 @@ from collections.abc import Iterable, Iterator
 
 from distributed import Client, LocalCluster, WorkerPlugin, get_worker
 
-from readout.engine.work import EngineError, Outcome, extract_batch
+from readout.engine.work import EngineError, Outcome, extract_batch, warm_up
 from readout.model import RawDocument
 
 PLUGIN = "readout-resolver"
@@ -33,6 +34,7 @@ class ResolverPlugin(WorkerPlugin):
         from readout.resolve import Resolver
 
         self.resolver = Resolver.default()
+        warm_up(self.resolver)
         self.loads = getattr(self, "loads", 0) + 1
         self.batches = 0
 

@@ -32,3 +32,13 @@ def extract_batch(raws: list[RawDocument], resolver) -> list[Outcome]:
         except Exception as error:  # reported per article by the caller, counted, run goes on
             outcomes.append(Outcome(error=f"cannot extract ({type(error).__name__}: {error})"))
     return outcomes
+
+
+def warm_up(resolver) -> None:
+    """Extract one shipped sample, so that the rule files every stage reads on first use are
+    read now, at start-up, and not inside the first batch (seconds, on a busy machine)."""
+    from importlib import resources
+
+    samples = resources.files("readout.data").joinpath("samples")
+    first = min((entry for entry in samples.iterdir() if entry.name.endswith(".txt")), key=lambda e: e.name)
+    extract_batch([RawDocument(first.name, first.read_text(encoding="utf-8"))], resolver)
