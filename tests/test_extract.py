@@ -154,3 +154,9 @@ def test_wire_copy_from_other_outlets():
     assert found["Jeong Se-hyon"].country == "KOR" and found["Roh Moo-Hyun"].country == "KOR"
     assert found["Kim Ryong Song"].title == "DPRK's cabinet chief councilor"
     assert "Sun An" not in found and "Christopher Hill" in found
+
+
+def test_a_phrase_after_a_comma_is_not_a_title():
+    found = people(run("He was moved by the welcome by Kim Jong Un, the Korean Party and government and "
+                       "Pyongyang citizens, the Cuban president said."))
+    assert found["Kim Jong Un"].title is None

@@ -115,8 +115,10 @@ def _country_then_title(segment: str, word: re.Match) -> bool:
     """"DPRK's cabinet chief councilor", "Cuban ambassador": a country, then the title."""
     if country_in(re.sub(r"['’]s$", "", word.group(1))) is None:
         return False
+    if re.match(r"\s*(?:and\s+)?the\s", segment):
+        return False       # ", the Korean Party and government and ...": a new phrase, not a title
     following = FIRST_WORD.match(segment, word.end())
-    return bool(following) and (following.group(1) in vocabulary().start_words
+    return bool(following) and (following.group(1) in vocabulary().before_name
                                 or following.group(1).islower())
 
 
