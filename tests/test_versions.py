@@ -98,11 +98,13 @@ def test_candidates_come_from_an_index_not_a_scan(tmp_path, gold):
     with open_store(str(tmp_path / "r.db")) as store:
         [result] = store.add_records([gold["005"]])
         with store.engine.connect() as conn:
-            [report] = versions.load_reports(conn, [result.document_id], with_text=True)
-            plan = " ".join(row[-1] for row in conn.execute(
-                text("EXPLAIN QUERY PLAN " + str(versions.neighbours(report).compile(
-                    compile_kwargs={"literal_binds": True})))))
-    assert "SCAN story_buckets" not in plan and "SEARCH story_buckets USING PRIMARY KEY" in plan
+            [report] = versions.load_reports(conn, [result.document_id])
+            compiled = versions.nearest().compile(dialect=conn.dialect)
+            values = compiled.construct_params({"doc": report.id, **dict(zip(versions.BAND_NAMES, report.buckets))})
+            plan = " ".join(row[-1] for row in conn.exec_driver_sql(
+                f"EXPLAIN QUERY PLAN {compiled}", tuple(values[name] for name in compiled.positiontup)))
+    assert "SCAN story_buckets" not in plan
+    assert plan.count("SEARCH story_buckets USING PRIMARY KEY (bucket=? AND document_id<?)") == versions.BANDS
 
 
 # --- duplicates and versions -------------------------------------------------------------------

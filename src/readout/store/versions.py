@@ -27,14 +27,14 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
-from collections import Counter
+import zlib
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 
 from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
-from sqlalchemy import Connection, bindparam, insert, select, union_all, update
+from sqlalchemy import Connection, bindparam, func, insert, select, union_all, update
 
 from readout.errors import StoreError
 from readout.store.read import iso
@@ -51,9 +51,13 @@ WORD = re.compile(r"\w+")
 # of 0.55 share at least one band with probability 1 - (1 - 0.55**2)**16, about 0.997.
 BANDS, ROWS = 16, 2
 SEED = 20241128  # the stored buckets depend on it, and on the MinHash scheme: never change them
-SCHEME = "affine32"
+SCHEME = "affine32"  # which premixes each word's hash: CRC-32, five times faster than SHA-1, will do
 BUCKET_DEPTH = 32  # documents read per bucket, newest first
-VERIFY = 8  # candidates checked, those sharing most buckets first
+VERIFY = 5  # candidates checked, those sharing most buckets first
+# A candidate shares at least this many buckets. A pair of reports with names 0.55 alike
+# shares fewer with probability 0.7**16 + 16 * 0.3 * 0.7**15, about 0.03; a pair 0.3 alike,
+# typical of two unrelated articles naming the same leaders, about 0.6.
+MIN_SHARED = 2
 
 
 @dataclass(frozen=True)
@@ -82,9 +86,9 @@ class Report:
     dates: frozenset[date] = frozenset()
     story_id: int | None = None
 
-    @cached_property
+    @property
     def names(self) -> frozenset[str]:
-        return frozenset(NAME.findall(self.text))
+        return names_in(self.text)
 
     @cached_property
     def shingles(self) -> frozenset[tuple[str, ...]]:
@@ -93,14 +97,20 @@ class Report:
 
     @cached_property
     def buckets(self) -> list[int]:
-        """The LSH buckets of the names; none for a text with too few names to link on."""
+        """The LSH bucket of each band of the names; none for a text with too few names."""
         if len(self.names) < RULE.min_names:
             return []
-        sketch = minhash()(num_perm=BANDS * ROWS, permutations=permutations(), scheme=SCHEME)
+        sketch = minhash()(num_perm=BANDS * ROWS, permutations=permutations(), scheme=SCHEME, hashfunc=zlib.crc32)
         sketch.update_batch([name.encode() for name in self.names])
         values = sketch.hashvalues.astype(">u4")  # one byte order, whatever the machine's
-        return sorted({band_key(band, values[band * ROWS:(band + 1) * ROWS].tobytes())
-                       for band in range(BANDS)})
+        return [band_key(band, values[band * ROWS:(band + 1) * ROWS].tobytes()) for band in range(BANDS)]
+
+
+@lru_cache(maxsize=4096)
+def names_in(text: str) -> frozenset[str]:
+    """The names of a text, remembered for the texts seen last: the documents found as
+    candidates are mostly the same few recent ones, batch after batch."""
+    return frozenset(NAME.findall(text))
 
 
 @cache
@@ -141,11 +151,13 @@ def report_of(document_id: int, rows: Rows) -> Report:
 def link_reports(conn: Connection, reports: list[Report]) -> None:
     """Store the buckets of all, then link each in id order, so that a later document of the
     batch finds an earlier one as it would find a document stored before."""
-    rows = [{"bucket": key, "document_id": r.id} for r in reports for key in r.buckets]
+    rows = [{"bucket": key, "document_id": r.id} for r in reports for key in set(r.buckets)]
     if rows:
         conn.execute(insert(story_buckets), rows)
+    previous = previous_versions(conn, reports)
     for report in reports:
-        link_version(conn, report)
+        if report.id in previous:
+            link_version(conn, report, previous[report.id])
         link_story(conn, report)
 
 
@@ -154,7 +166,7 @@ def backfill(conn: Connection, chunk: int = 500) -> None:
     last = 0
     query = select(documents.c.id).where(documents.c.id > bindparam("last")).order_by(documents.c.id).limit(chunk)
     while ids := list(conn.scalars(query, {"last": last})):
-        link_reports(conn, load_reports(conn, ids, with_text=True))
+        link_reports(conn, load_reports(conn, ids))
         last = ids[-1]
 
 
@@ -162,63 +174,102 @@ def link_story(conn: Connection, report: Report) -> None:
     for other in candidates(conn, report):
         if same_story(report, other):
             root = other.story_id or other.id
-            conn.execute(update(documents).where(documents.c.id == root, documents.c.story_id.is_(None))
-                         .values(story_id=root))
-            conn.execute(update(documents).where(documents.c.id == report.id).values(story_id=root))
+            conn.execute(START_STORY, {"root": root})
+            conn.execute(JOIN_STORY, {"doc": report.id, "root": root})
             return
 
 
+START_STORY = update(documents).where(documents.c.id == bindparam("root"), documents.c.story_id.is_(None)) \
+    .values(story_id=bindparam("root"))
+JOIN_STORY = update(documents).where(documents.c.id == bindparam("doc")).values(story_id=bindparam("root"))
+
+
 def candidates(conn: Connection, report: Report) -> list[Report]:
-    """Earlier documents sharing buckets with `report` and dates that allow the same occasion,
-    those sharing most buckets first, then the newest."""
+    """Earlier documents sharing buckets with `report`, those sharing most first, then the newest."""
     if not report.buckets:
         return []
-    shared = Counter(conn.scalars(neighbours(report)))
-    ranked = sorted(shared, key=lambda i: (-shared[i], -i))[:VERIFY]
-    # Dates first: they are cheap to read and rule out a recurring event of another year.
-    possible = [r.id for r in load_reports(conn, ranked) if dates_agree(report.dates, r.dates)]
-    return load_reports(conn, possible, with_text=True)
+    return reports_from(run_prepared(conn, nearest(), {"doc": report.id, **dict(zip(BAND_NAMES, report.buckets))}))
 
 
-def neighbours(report: Report):
-    """Ids of earlier documents in each bucket of `report`, once per bucket shared."""
+PREPARED: dict[tuple, tuple] = {}
+
+
+def run_prepared(conn: Connection, statement, params: dict):
+    """Run a statement built once straight through the driver, compiled once per database.
+    For the query run for every stored document, SQLAlchemy's work per execution (binding
+    and converting fifty parameters) costs as much as SQLite's. Values come back as the
+    driver gives them: dates as text on SQLite."""
+    key = (id(statement), conn.dialect.name)
+    if key not in PREPARED:
+        compiled = statement.compile(dialect=conn.dialect)
+        defaults = {name: bind.value for name, bind in compiled.binds.items()}
+        PREPARED[key] = (str(compiled), compiled.positiontup, defaults)
+    sql, order, defaults = PREPARED[key]
+    values = {**defaults, **params}
+    return conn.exec_driver_sql(sql, tuple(values[name] for name in order) if order else values)
+
+
+# The statements run for every stored document are built once, and do their work in one
+# round trip: building a statement, or a round trip, costs more than SQLite takes to run it.
+BAND_NAMES = [f"band{i}" for i in range(BANDS)]
+
+
+def report_columns(document):
+    """What a Report needs of a document; its events' dates as the first and the last, one row
+    a document (close enough for `dates_agree`, and far fewer rows than one per event)."""
+    def event_date(which):
+        return (select(which(events.c.date)).where(events.c.document_id == document.c.id)
+                .scalar_subquery())
+    return (document.c.id, document.c.text, document.c.title, document.c.url, document.c.published,
+            document.c.story_id, event_date(func.min).label("first_event"),
+            event_date(func.max).label("last_event"))
+
+
+STORED = (select(*report_columns(documents))
+          .where(documents.c.id.in_(bindparam("ids", expanding=True))).order_by(documents.c.id))
+
+
+@cache
+def nearest():
+    """The VERIFY documents before :doc sharing most of the buckets :band0... (MIN_SHARED at
+    least), then the newest, as report_columns. Each bucket is read newest first, BUCKET_DEPTH
+    deep at most."""
     parts = [select(story_buckets.c.document_id)
-             .where(story_buckets.c.bucket == key, story_buckets.c.document_id < report.id)
+             .where(story_buckets.c.bucket == bindparam(name), story_buckets.c.document_id < bindparam("doc"))
              .order_by(story_buckets.c.document_id.desc()).limit(BUCKET_DEPTH).subquery()
-             for key in report.buckets]
-    return union_all(*(select(part.c.document_id) for part in parts))
+             for name in BAND_NAMES]
+    found = union_all(*(select(part.c.document_id) for part in parts)).subquery()
+    shared = func.count().label("shared")
+    ranked = (select(found.c.document_id, shared).group_by(found.c.document_id)
+              .having(func.count() >= MIN_SHARED)
+              .order_by(shared.desc(), found.c.document_id.desc()).limit(VERIFY).subquery())
+    return (select(*report_columns(documents))
+            .select_from(ranked.join(documents, documents.c.id == ranked.c.document_id))
+            .order_by(ranked.c.shared.desc(), documents.c.id.desc()))
 
 
-def load_reports(conn: Connection, ids: list[int], with_text: bool = False) -> list[Report]:
-    """Stored documents as Reports, in the order of `ids`; without text unless asked."""
-    if not ids:
-        return []
-    text = documents.c.text if with_text else documents.c.id  # the id stands in, unread
-    query = select(documents.c.id, text.label("text"), documents.c.title, documents.c.url,
-                   documents.c.published, documents.c.story_id).where(documents.c.id.in_(ids))
-    dates = event_dates(conn, ids)
-    found = {row.id: Report(row.id, row.text if with_text else "", row.title, row.url,
-                            frozenset(d for d in (row.published, *dates.get(row.id, ())) if d),
-                            row.story_id)
-             for row in conn.execute(query)}
-    return [found[i] for i in ids if i in found]
+def load_reports(conn: Connection, ids: list[int]) -> list[Report]:
+    """Stored documents as Reports, in id order."""
+    return reports_from(conn.execute(STORED, {"ids": ids})) if ids else []
 
 
-def event_dates(conn: Connection, ids: list[int]) -> dict[int, set[date]]:
-    query = select(events.c.document_id, events.c.date).where(
-        events.c.document_id.in_(ids), events.c.date.is_not(None))
-    dates: dict[int, set[date]] = {}
-    for document_id, day in conn.execute(query):
-        dates.setdefault(document_id, set()).add(day)
-    return dates
+def reports_from(rows) -> list[Report]:
+    return [Report(row.id, row.text, row.title, row.url,
+                   frozenset(as_date(d) for d in (row.published, row.first_event, row.last_event) if d),
+                   row.story_id)
+            for row in rows]
+
+
+def as_date(value: date | str) -> date:
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def same_story(a: Report, b: Report, rule: StoryRule = RULE) -> bool:
     """Whether two reports tell one story: dates that allow one occasion, mostly the same
     names, and either much of the same wording or the same headline."""
-    if min(len(a.names), len(b.names)) < rule.min_names or not dates_agree(a.dates, b.dates, rule.days):
+    if not dates_agree(a.dates, b.dates, rule.days):  # first: the cheapest test
         return False
-    if jaccard(a.names, b.names) < rule.names:
+    if min(len(a.names), len(b.names)) < rule.min_names or jaccard(a.names, b.names) < rule.names:
         return False
     return similar_titles(a.title, b.title, rule.title) or containment(a.shingles, b.shingles) >= rule.wording
 
@@ -245,20 +296,33 @@ def dates_agree(a: frozenset[date], b: frozenset[date], days: int = RULE.days) -
 
 # --- versions ----------------------------------------------------------------------------------
 
-def link_version(conn: Connection, report: Report) -> None:
-    """Make `report` a new version of the last earlier text stored under its URL, if any."""
-    if not report.url:
-        return
-    previous = conn.execute(select(documents.c.id, documents.c.text)
-                            .where(documents.c.url == report.url, documents.c.id < report.id)
-                            .order_by(documents.c.id.desc()).limit(1)).first()
-    if previous is None:
-        return
-    conn.execute(update(documents).where(documents.c.id == report.id).values(version_of=previous.id))
-    diff, added, removed = text_diff(previous.text, report.text, previous.id, report.id)
-    conn.execute(insert(document_changes).values(document_id=report.id, previous_id=previous.id,
+def previous_versions(conn: Connection, reports: list[Report]) -> dict[int, int]:
+    """For each report whose URL an earlier document has, the id of the last such document.
+    One query for the batch: most URLs are new, and a query each would cost more than the rest."""
+    urls = list({r.url for r in reports if r.url})
+    stored: dict[str, list[int]] = {}
+    if urls:
+        for id_, url in conn.execute(SAME_URLS, {"urls": urls}):
+            stored.setdefault(url, []).append(id_)
+    previous = {}
+    for report in reports:
+        earlier = [i for i in stored.get(report.url, ()) if i < report.id]
+        if earlier:
+            previous[report.id] = max(earlier)
+    return previous
+
+
+SAME_URLS = select(documents.c.id, documents.c.url).where(documents.c.url.in_(bindparam("urls", expanding=True)))
+
+
+def link_version(conn: Connection, report: Report, previous_id: int) -> None:
+    """Make `report` a new version of document `previous_id`, keeping what changed."""
+    previous_text = conn.scalar(select(documents.c.text).where(documents.c.id == previous_id))
+    conn.execute(update(documents).where(documents.c.id == report.id).values(version_of=previous_id))
+    diff, added, removed = text_diff(previous_text, report.text, previous_id, report.id)
+    conn.execute(insert(document_changes).values(document_id=report.id, previous_id=previous_id,
                                                  lines_added=added, lines_removed=removed, diff=diff))
-    before, after = people_of(conn, previous.id), people_of(conn, report.id)
+    before, after = people_of(conn, previous_id), people_of(conn, report.id)
     people = [{"document_id": report.id, "entity_id": e, "change": change}
               for change, ids in (("added", after - before), ("removed", before - after))
               for e in sorted(ids)]
