@@ -4,7 +4,7 @@ Each kind runs `count` random queries through the Store methods the CLI and the 
 after a few unmeasured ones that bring the database into memory; the result is p50 and p95 in
 milliseconds. Queries are drawn from the store itself:
 - timeline: the person of a random naming (so people named often are asked for often, as an
-  analyst would);
+  analyst would), and apart (timeline_uniform_*) a person drawn from all alike;
 - event search: a random event type over a random window of one to twelve months;
 - full text: a random person's name, or their surname with a word of bench.yaml's list.
 """
@@ -19,7 +19,7 @@ from time import perf_counter
 from sqlalchemy import func, select, text
 
 from readout.domain import load_yaml
-from readout.store.tables import documents, events
+from readout.store.tables import documents, entities, events
 
 WARM_UP = 10
 
@@ -30,6 +30,10 @@ def latencies(store, count: int, seed: int = 0) -> dict[str, float]:
     names = sample_names(store, count + WARM_UP, rng)
     results = {}
     results.update(timed("timeline", store.person_timeline, [e for e, _ in names]))
+    # The same over people drawn alike, however often named: most are named a few times, so
+    # the gap between the two says how much of a timeline's time is its length.
+    uniform = timed("timeline_uniform", store.person_timeline, sample_entities(store, count + WARM_UP, rng))
+    results.update({k: v for k, v in uniform.items() if not k.endswith("_queries")})
     results.update(timed("event_search", lambda q: store.list_events(*q), event_queries(store, count + WARM_UP, rng)))
     results.update(timed("fulltext", store.search_text, text_queries(names, rng)))
     return results
@@ -65,6 +69,12 @@ def sample_names(store, count: int, rng: random.Random) -> list[tuple[str, str]]
 
 _NAMINGS = text("SELECT entity_id, mention FROM mentions WHERE entity_id IS NOT NULL AND document_id = "
                 "(SELECT min(document_id) FROM mentions WHERE document_id >= :id)")
+
+
+def sample_entities(store, count: int, rng: random.Random) -> list[str]:
+    with store.engine.connect() as conn:
+        every = list(conn.scalars(select(entities.c.entity_id).order_by(entities.c.entity_id)))
+    return [rng.choice(every) for _ in range(count)] if every else []
 
 
 def event_queries(store, count: int, rng: random.Random) -> list[tuple]:
