@@ -8,6 +8,10 @@
 3. Submit whole batches (one task per batch of raw documents, not per article: a task costs
    about a millisecond of scheduling), at most a few per worker ahead of the writer so that
    memory stays bounded however long the input, and give results back in input order.
+
+Workers resolve with their own `Resolver.default()`: the shipped knowledge base merged with the
+user's under the worker's READOUT_HOME. A LocalCluster shares this machine's; the workers of a
+remote cluster need readout installed and the same user knowledge base to give the same rows.
 """
 from __future__ import annotations
 
