@@ -39,7 +39,8 @@ from sqlalchemy import Connection, bindparam, func, insert, select, union_all, u
 from readout.errors import StoreError
 from readout.store.read import iso
 from readout.store.rows import Rows
-from readout.store.tables import change_people, document_changes, documents, entities, events, mentions, story_buckets
+from readout.store.tables import (change_people, document_changes, documents, entities, events, mentions,
+                                  story_buckets)
 
 # Capitalised words: the names of people, places and bodies (and sentence openings, which
 # matter little). ASCII on purpose: English-language state media write names in ASCII, and
@@ -51,7 +52,9 @@ WORD = re.compile(r"\w+")
 # of 0.55 share at least one band with probability 1 - (1 - 0.55**2)**16, about 0.997.
 BANDS, ROWS = 16, 2
 SEED = 20241128  # the stored buckets depend on it, and on the MinHash scheme: never change them
-SCHEME = "affine32"  # which premixes each word's hash: CRC-32, five times faster than SHA-1, will do
+# The MinHash scheme. It premixes each word's hash, so CRC-32 serves, and costs far less than
+# datasketch's default SHA-1.
+SCHEME = "affine32"
 BUCKET_DEPTH = 32  # documents read per bucket, newest first
 VERIFY = 5  # candidates checked, those sharing most buckets first
 # A candidate shares at least this many buckets. A pair of reports with names 0.55 alike
@@ -191,24 +194,6 @@ def candidates(conn: Connection, report: Report) -> list[Report]:
     return reports_from(run_prepared(conn, nearest(), {"doc": report.id, **dict(zip(BAND_NAMES, report.buckets))}))
 
 
-PREPARED: dict[tuple, tuple] = {}
-
-
-def run_prepared(conn: Connection, statement, params: dict):
-    """Run a statement built once straight through the driver, compiled once per database.
-    For the query run for every stored document, SQLAlchemy's work per execution (binding
-    and converting fifty parameters) costs as much as SQLite's. Values come back as the
-    driver gives them: dates as text on SQLite."""
-    key = (id(statement), conn.dialect.name)
-    if key not in PREPARED:
-        compiled = statement.compile(dialect=conn.dialect)
-        defaults = {name: bind.value for name, bind in compiled.binds.items()}
-        PREPARED[key] = (str(compiled), compiled.positiontup, defaults)
-    sql, order, defaults = PREPARED[key]
-    values = {**defaults, **params}
-    return conn.exec_driver_sql(sql, tuple(values[name] for name in order) if order else values)
-
-
 # The statements run for every stored document are built once, and do their work in one
 # round trip: building a statement, or a round trip, costs more than SQLite takes to run it.
 BAND_NAMES = [f"band{i}" for i in range(BANDS)]
@@ -246,6 +231,24 @@ def nearest():
     return (select(*report_columns(documents))
             .select_from(ranked.join(documents, documents.c.id == ranked.c.document_id))
             .order_by(ranked.c.shared.desc(), documents.c.id.desc()))
+
+
+PREPARED: dict[tuple, tuple] = {}
+
+
+def run_prepared(conn: Connection, statement, params: dict):
+    """Run a statement built once straight through the driver, compiled once per database.
+    For the query run for every stored document, SQLAlchemy's work per execution (binding
+    and converting fifty parameters) costs as much as SQLite's. Values come back as the
+    driver gives them: dates as text on SQLite."""
+    key = (id(statement), conn.dialect.name)
+    if key not in PREPARED:
+        compiled = statement.compile(dialect=conn.dialect)
+        defaults = {name: bind.value for name, bind in compiled.binds.items()}
+        PREPARED[key] = (str(compiled), compiled.positiontup, defaults)
+    sql, order, defaults = PREPARED[key]
+    values = {**defaults, **params}
+    return conn.exec_driver_sql(sql, tuple(values[name] for name in order) if order else values)
 
 
 def load_reports(conn: Connection, ids: list[int]) -> list[Report]:
