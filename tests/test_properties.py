@@ -228,7 +228,7 @@ cells = st.one_of(st.text(max_size=12), st.sampled_from(["kim-jong-un", "Kim Jon
 def people_csv(draw):
     header = draw(st.one_of(st.just(list(COLUMNS)), st.permutations(COLUMNS),
                             st.lists(st.sampled_from([*COLUMNS, "nickname"]), max_size=7)))
-    rows = draw(st.lists(st.lists(cells, min_size=len(header) - 1, max_size=len(header) + 1), max_size=8))
+    rows = draw(st.lists(st.lists(cells, min_size=max(0, len(header) - 1), max_size=len(header) + 1), max_size=8))
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
