@@ -28,7 +28,7 @@ demo: $(VENV)/.installed
 test: $(VENV)/.dev-installed
 	scripts/chromium.sh
 	$(PG) start
-	READOUT_TEST_POSTGRES_URL="$$($(PG) url)" $(PY) -m pytest -q; status=$$?; $(PG) stop; exit $$status
+	READOUT_TEST_POSTGRES_URL="$$($(PG) url)" $(PY) -m pytest -q -rs; status=$$?; $(PG) stop; exit $$status
 
 ## eval: the quality gate alone, against the floors kept beside the gold fixtures
 eval: $(VENV)/.installed
