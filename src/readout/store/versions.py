@@ -158,10 +158,15 @@ def link_reports(conn: Connection, reports: list[Report]) -> None:
     if rows:
         conn.execute(insert(story_buckets), rows)
     previous = previous_versions(conn, reports)
+    stories: dict[int, int] = {}  # document -> first document of its story, found in this batch
     for report in reports:
         if report.id in previous:
             link_version(conn, report, previous[report.id])
-        link_story(conn, report)
+        root = story_of(conn, report, stories)
+        if root is not None:
+            stories[report.id] = stories.setdefault(root, root)
+    if stories:  # written once for the batch: one statement a document would cost more than linking
+        conn.execute(SET_STORY, [{"doc": doc, "root": root} for doc, root in stories.items()])
 
 
 def backfill(conn: Connection, chunk: int = 500) -> None:
@@ -173,18 +178,16 @@ def backfill(conn: Connection, chunk: int = 500) -> None:
         last = ids[-1]
 
 
-def link_story(conn: Connection, report: Report) -> None:
+def story_of(conn: Connection, report: Report, stories: dict[int, int]) -> int | None:
+    """The first document of the story `report` belongs to, or None; `stories` has the links
+    made earlier in the batch, not yet written."""
     for other in candidates(conn, report):
         if same_story(report, other):
-            root = other.story_id or other.id
-            conn.execute(START_STORY, {"root": root})
-            conn.execute(JOIN_STORY, {"doc": report.id, "root": root})
-            return
+            return stories.get(other.id) or other.story_id or other.id
+    return None
 
 
-START_STORY = update(documents).where(documents.c.id == bindparam("root"), documents.c.story_id.is_(None)) \
-    .values(story_id=bindparam("root"))
-JOIN_STORY = update(documents).where(documents.c.id == bindparam("doc")).values(story_id=bindparam("root"))
+SET_STORY = update(documents).where(documents.c.id == bindparam("doc")).values(story_id=bindparam("root"))
 
 
 def candidates(conn: Connection, report: Report) -> list[Report]:
