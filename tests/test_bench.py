@@ -98,3 +98,16 @@ def test_bench_quick_small_measures_every_key(run_readout):
     assert sum(measured["dask_batches"]) > 2 and measured["reingest_added"] == 0
     assert 0.9 * measured["sizes"]["rss_100k"] <= measured["store_docs"] <= measured["sizes"]["rss_100k"]
     assert measured["timeline_queries"] >= 200 and measured["fulltext_queries"] >= 200
+
+
+def test_child_reports_its_own_peak_memory_not_its_parents(templates, tmp_path):
+    """exec() carries the parent's peak RSS into the child's ru_maxrss on Linux: a benchmark
+    holding 600 MB must not make a small ingest look like a 600 MB one."""
+    from readout.bench.measure import ingest_in_child
+
+    held = bytearray(600 * 2**20)
+    held[::4096] = b"\1" * len(held[::4096])  # touch every page, so it is resident
+    dump = Corpus(templates, seed=3).write_jsonl(tmp_path / "d.jsonl", 3)
+    run = ingest_in_child(dump, str(tmp_path / "d.db"))
+    assert run.exit_code == 0 and 30 < run.peak_rss_mb < 500
+    del held
