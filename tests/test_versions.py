@@ -23,7 +23,7 @@ from readout.pipeline import records
 from readout.store import open_store, versions, write
 from readout.store.dialects import SqliteDialect
 from readout.store.rows import record_rows
-from readout.store.tables import document_changes, documents, story_buckets
+from readout.store.tables import document_changes, story_buckets
 from readout.store.versions import RULE, Report, jaccard, same_story, story_documents
 from store_fixtures import postgres_url, store, store_url  # noqa: F401  (fixtures)
 
