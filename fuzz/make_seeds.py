@@ -110,9 +110,18 @@ def decode_seeds() -> dict[str, bytes]:
     return seeds
 
 
-SEEDS = {"parse": text_seeds, "extract": text_seeds, "html": html_seeds, "feed": feed_seeds,
+def api_seeds() -> dict[str, bytes]:
+    """Route index, then path or query text, as fuzz_api.request_of reads them."""
+    values = [b"kim-jong-un", b"2024-06-19", b"PRK", b"talks", b"Putin", b"-1", b"99999999999999999999",
+              b"1' OR '1'='1", b"%00", b"../../etc/passwd"]
+    return {f"api-{route}-{i}": bytes([route, 0]) + value + b"\x02\x00" + value
+            for route in range(16) for i, value in enumerate(values)}
+
+
+SEEDS = {"api": api_seeds, "parse": text_seeds, "extract": text_seeds, "html": html_seeds, "feed": feed_seeds,
          "kb": kb_seeds, "decode": decode_seeds}
-DICTIONARY = {"parse": KEYWORDS, "extract": KEYWORDS,
+DICTIONARY = {"api": ["kim-jong-un", "2024-06-19", "PRK", "limit", "offset", "'", "%", "\u0000", "-1"],
+              "parse": KEYWORDS, "extract": KEYWORDS,
               "html": ["<p>", "</p>", "<div>", "<br>", "<article>", "<h1>", "<title>", "<meta charset=",
                        "<script>", "<!--", "-->", "&amp;", "&#0;", "<![CDATA["],
               "feed": ["<item>", "</item>", "<entry>", "<content type=\"html\">", "<!ENTITY",

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Run readout's fuzz harnesses, each for N inputs, and write a JSON summary of what they did.
 #
-#   fuzz/run.sh RUNS [HARNESS...]      # harnesses: parse extract html feed kb decode (default all)
+#   fuzz/run.sh RUNS [HARNESS...]      # harnesses: parse extract html feed kb decode api (default all)
 #
 # Each harness runs under libFuzzer (atheris) with -runs=RUNS and -timeout=1: an input that
 # takes more than one second is a hang and stops the run like a crash. The timer is wall-clock
@@ -25,7 +25,7 @@ WORK=${FUZZ_WORK:-$HERE/work}
 MAX_LEN=${FUZZ_MAX_LEN:-4096}     # bytes; the seeds are cut to 2048, mutations may double them
 RSS_MB=${FUZZ_RSS_MB:-2048}       # an input that takes more memory than this is a crash too
 MAX_SECONDS=${FUZZ_MAX_SECONDS:-0} # stop each harness after this long, RUNS reached or not (0: no limit)
-ALL=(parse extract html feed kb decode)
+ALL=(parse extract html feed kb decode api)
 
 [[ $# -ge 1 && $1 =~ ^[0-9]+$ ]] || { echo "usage: $0 RUNS [${ALL[*]}]" >&2; exit 2; }
 RUNS=$1; shift
