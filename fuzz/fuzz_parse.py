@@ -4,7 +4,6 @@ Holds: parse never raises; every span it returns (title, dateline, sentences, bo
 lies inside the text; sentences do not overlap and come in order.
 """
 import datetime as dt
-import sys
 
 import atheris
 
