@@ -33,7 +33,10 @@ _UTF16_BOMS = ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16
 _NEWLINES = re.compile(r"\r\n?")
 # Zero-width space, LRM/RLM, bidi embeddings and overrides, word joiner and invisible operators,
 # bidi isolates, Arabic letter mark, and U+FEFF inside the text (a BOM at the start goes first).
-_INVISIBLE = re.compile("[\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u061c\ufeff]")
+# Joiners (U+200C, U+200D) only next to ASCII: between Persian or Indic letters, or in emoji,
+# they carry meaning; beside a Latin letter or a space they only break a name in two.
+_INVISIBLE = re.compile("[\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u061c\ufeff]"
+                        "|(?<=[\x00-\x7f])[\u200c\u200d]+|[\u200c\u200d]+(?=[\x00-\x7f])")
 
 
 def decode_bytes(data: bytes, path: str, declared: str | None = None) -> tuple[str, list[str]]:
@@ -164,7 +167,7 @@ def _remove_nuls(text: str, path: str, warnings: list[str]) -> str:
 def _remove_invisible(text: str, path: str, warnings: list[str]) -> str:
     """Zero-width and bidirectional controls go: inside a name ("Kim\u200b Jong Un",
     "\u202eKim Jong Un") they hide it from every rule, and in a terminal or web page an
-    override reverses the text that follows. Joiners (U+200C, U+200D) stay: some scripts need them."""
+    override reverses the text that follows. Joiners stay where scripts need them."""
     count = len(_INVISIBLE.findall(text))
     if count:
         warnings.append(f"{path}: removed {count} zero-width or text-direction control characters")
