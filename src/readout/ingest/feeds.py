@@ -73,8 +73,9 @@ def _parse(source: str) -> feedparser.FeedParserDict:
     stream = None if fetched else io.BytesIO(_local_bytes(source))
     try:
         parsed = feedparser.parse(source, agent=AGENT) if fetched else feedparser.parse(stream)
-    except ValueError as error:  # feedparser decodes the XML declaration's encoding name as UTF-8
-        raise UnreadableInput(source, f"malformed feed: {error}") from None
+    except Exception as error:  # noqa: BLE001 - feedparser's own bugs on broken feeds: a
+        # non-UTF-8 encoding name (UnicodeDecodeError), a <link> closed by </item> (KeyError)
+        raise UnreadableInput(source, f"malformed feed: {type(error).__name__}: {error}") from None
     if fetched:
         _check_fetch(source, parsed)
     _check_feed(source, parsed)
