@@ -15,6 +15,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 MARKER = re.compile(r"(<!-- readme-output: (.+?) -->\n```text\n)(.*?)(```)", re.S)
+FIGURES = re.compile(r"(<!-- readme-figures: (.+?) -->\n)(.*?)(<!-- /readme-figures -->)", re.S)
+BENCH_KEYS = ["extract_docs_per_s", "ingest_sqlite_docs_per_s", "ingest_postgres_docs_per_s",
+              "peak_rss_mb_10k", "peak_rss_mb_100k", "reingest_ratio", "timeline_p95_ms",
+              "event_search_p95_ms", "fulltext_p95_ms", "dask_speedup_2_workers", "store_docs"]
 WIDTH = "100"
 
 
@@ -29,7 +33,23 @@ def run(command: str, demo_db: Path) -> str:
     return "\n".join(line.rstrip() for line in result.stdout.splitlines()) + "\n"
 
 
+def figures(path: str) -> str:
+    """A table of the benchmark keys from a saved `readout bench --json` result."""
+    import json
+
+    result = json.loads((ROOT / path).read_text(encoding="utf-8"))
+    machine = result.get("machine", {})
+    lines = [f"Measured {result.get('date', '?')} ({result.get('mode', 'full')} run, {machine.get('nproc')} cores, "
+             f"load average {machine.get('load_average_start', ['?'])[0]:.1f} at the start):", "",
+             "| key | value |", "|---|---|"]
+    for key in BENCH_KEYS:
+        value = result.get(key)
+        lines.append(f"| `{key}` | {'not measured' if value is None else round(value, 2)} |")
+    return "\n".join(lines) + "\n\n"
+
+
 def rendered(readme: str) -> str:
+    readme = FIGURES.sub(lambda m: m.group(1) + figures(m.group(2)) + m.group(4), readme)
     with tempfile.TemporaryDirectory() as folder:
         demo_db = Path(folder) / "demo.db"
         subprocess.run([sys.executable, "-m", "readout", "ingest", "--samples", "--db", str(demo_db)],
