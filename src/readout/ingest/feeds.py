@@ -136,7 +136,10 @@ def _entry_day(entry: dict) -> str | None:
             return day
     parsed = next((entry.get(f"{field}_parsed") for field in DATE_FIELDS
                    if entry.get(f"{field}_parsed")), None)
-    return date(*parsed[:3]).isoformat() if parsed else None
+    try:
+        return date(*parsed[:3]).isoformat() if parsed else None
+    except ValueError:  # feedparser reads "0000-01-01" or "-99" as years that date() refuses
+        return None
 
 
 def _one_line(value: str | None) -> str | None:
