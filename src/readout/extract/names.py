@@ -141,22 +141,47 @@ def _word_edge(text: str, index: int) -> bool:
 
 def _by_first_word(text: str, start: int, end: int) -> list[NameMatch]:
     """Names recognised by their first word: a surname, a given name or a title."""
-    p = patterns()
     found = []
-    for word in CAPITALISED.finditer(text, start, end):
-        token, at = word.group().rstrip("."), word.start()
-        if token in p.korean_surnames:
-            found += _korean(text, at, end)
-        if token in p.chinese_surnames:
-            found += _chinese(text, at, end)
-        if token in p.given_country:
-            found += _given_first(text, at, end)
-        if token in p.title_before_words:
-            found += _after_title(text, at, end)
-    for word in LOWER_TITLE.finditer(text, start, end):
-        if word.group() in p.title_before_words:
-            found += _after_title(text, word.start(), end)
+    for last, (word, finders) in _first_words().iter(text, start, end):
+        at = last - len(word) + 1
+        if _whole_first_word(text, at, word, end):
+            for finder in finders:
+                found += finder(text, at, end)
     return found
+
+
+@lru_cache(maxsize=1)
+def _first_words() -> ahocorasick.Automaton:
+    """Every word that can open a name, with the finders to try there: one pass over the text
+    finds them all, instead of a set lookup for each of its words."""
+    p = patterns()
+    table: dict[str, list] = {}
+    for words, finder in ((p.korean_surnames, _korean), (p.chinese_surnames, _chinese),
+                          (p.given_country, _given_first), (p.title_before_words, _after_title)):
+        for word in words:
+            if word[:1].isupper() or finder is _after_title:
+                table.setdefault(word, []).append(finder)
+    automaton = ahocorasick.Automaton()
+    for word, finders in table.items():
+        automaton.add_word(word, (word, tuple(finders)))
+    automaton.make_automaton()
+    return automaton
+
+
+def _whole_first_word(text: str, at: int, word: str, end: int) -> bool:
+    """A whole capitalised word as CAPITALISED reads it (dots may follow it), or a lower-case
+    title word followed by a capitalised one ("negotiator Sergei")."""
+    if at > 0 and (text[at - 1].isalnum() or text[at - 1] == "_"):
+        return False
+    after = at + len(word)
+    if word[0].isupper():
+        while after < end and text[after] == ".":
+            after += 1
+        return after >= end or not TOKEN_CHARACTER.match(text, after)
+    return after + 1 < end and text[after] == " " and "A" <= text[after + 1] <= "Z"
+
+
+TOKEN_CHARACTER = re.compile(r"[A-Za-zà-öø-ÿ'’.]")
 
 
 def _korean(text: str, at: int, end: int) -> list[NameMatch]:
