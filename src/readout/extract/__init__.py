@@ -23,9 +23,10 @@ def extract(doc: Document) -> Extraction:
     body = [s for s in doc.sentences if s.start >= doc.body_start]
     body_end = body[-1].end if body else doc.body_start
     names = find_names(text, doc.body_start, body_end)
-    lists = find_lists(text, SentenceIndex(text, body))
+    index = SentenceIndex(text, doc.sentences)
+    lists = find_lists(text, index.from_offset(doc.body_start))
     people = collect_people(text, names, body, lists)
-    triggers = find_triggers(text, SentenceIndex(text, doc.sentences))
+    triggers = find_triggers(text, index)
     sentences = {t.sentence.start: t.sentence for t in triggers}
     dates = {start: date_in(text, sentence, doc.published, doc.dateline_span)
              for start, sentence in sentences.items()}

@@ -39,6 +39,19 @@ class SentenceIndex:
             if sentence is not None:
                 self.by_keyword.setdefault(keyword, {})[sentence.start] = sentence
 
+    def from_offset(self, offset: int) -> SentenceIndex:
+        """The same index over the sentences that start at `offset` or later, without a
+        second pass over the text."""
+        narrowed = SentenceIndex.__new__(SentenceIndex)
+        narrowed.ordered = [s for s in self.ordered if s.start >= offset]
+        narrowed.starts = [s.start for s in narrowed.ordered]
+        narrowed.by_keyword = {}
+        for keyword, sentences in self.by_keyword.items():
+            kept = {start: s for start, s in sentences.items() if start >= offset}
+            if kept:
+                narrowed.by_keyword[keyword] = kept
+        return narrowed
+
     def containing(self, offset: int) -> Span | None:
         index = bisect.bisect_right(self.starts, offset) - 1
         if index >= 0 and offset < self.ordered[index].end:
