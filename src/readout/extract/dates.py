@@ -17,8 +17,17 @@ def _patterns() -> list[re.Pattern]:
     return [re.compile(p.format(months=data["months"], weekdays=data["weekdays"])) for p in data["patterns"]]
 
 
+@lru_cache(maxsize=1)
+def _any_day_word() -> re.Pattern:
+    """A month or weekday name: every pattern needs one, and most sentences have none."""
+    data = load_yaml("event_dates.yaml")
+    return re.compile(f"{data['months']}|{data['weekdays']}")
+
+
 def date_in(text: str, sentence: Span, published: dt.date | None, skip: Span | None = None) -> dt.date | None:
     """The first resolvable date written in the sentence, or None."""
+    if not _any_day_word().search(text, sentence.start, sentence.end):
+        return None
     for pattern in _patterns():
         for match in pattern.finditer(text, sentence.start, sentence.end):
             if skip and skip.start <= match.start() < skip.end:

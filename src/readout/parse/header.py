@@ -50,7 +50,7 @@ class _Rules:
     crawl: list[tuple[str, re.Pattern, re.Pattern | None]]
     published: list[tuple[str, re.Pattern, str]]
     outlets: list[tuple[str, re.Pattern, str | None]]
-    furniture: list[re.Pattern]
+    furniture: re.Pattern          # all of header.yaml's furniture lines, one alternation
     dateline: re.Pattern
     byline: re.Pattern
     agencies: dict[str, str]
@@ -65,7 +65,7 @@ def rules() -> _Rules:
                for r in data["crawl_dates"]],
         published=[(r["id"], fill(r["line"]), r.get("date_order", "MDY")) for r in data["published"]],
         outlets=[(r["id"], fill(r["line"]), r.get("source")) for r in data["outlet_lines"]],
-        furniture=[re.compile(p) for p in data["furniture"]],
+        furniture=re.compile("|".join(f"(?:{p})" for p in data["furniture"])),
         dateline=fill(data["dateline"]),
         byline=re.compile(data["byline"]),
         agencies=data["agencies"],
@@ -79,7 +79,8 @@ def split_lines(text: str) -> list[Line]:
         stripped = raw.strip()
         if stripped:
             start = offset + raw.index(stripped)
-            lines.append(Line(start, start + len(stripped), TAG.sub("", stripped).strip()))
+            shown = TAG.sub("", stripped).strip() if "<" in stripped else stripped
+            lines.append(Line(start, start + len(stripped), shown))
         offset += len(raw) + 1
     return lines
 
@@ -102,7 +103,7 @@ def parse_header(text: str) -> Header:
 
 
 def _is_furniture(line: Line) -> bool:
-    return any(p.match(line.text) for p in rules().furniture)
+    return rules().furniture.match(line.text) is not None
 
 
 def _crawl_date(lines: list[Line], i: int) -> bool:
