@@ -137,4 +137,4 @@ def _print_event(event: dict) -> None:
         for person in listed:
             order = f"{person['order']}." if person["order"] else "-"
             title = f", {person['title']}" if person["title"] else ""
-            console.print(f"        {order:>3} {person['name']}{title}", highlight=False)
+            console.print(f"        {order:>3} {person['name']}{title}", highlight=False, soft_wrap=True)
