@@ -252,22 +252,46 @@ def test_full_text_search_finds_words_in_text_and_title(store):
     assert hit["published"] == "2024-06-20" and "[Belousov]" in hit["snippet"]
 
 
-def test_person_timeline_is_in_date_order(store):
-    # stored out of order, one undated: the timeline is oldest first, undated last
+def store_four_appearances(store) -> None:
+    """Choe Son Hui named in four articles stored out of date order, one undated."""
     for published, title in [("2023-05-01", "first vice minister"), (None, "minister"),
                              ("2019-02-01", "vice minister"), ("2024-06-20", None)]:
         if title is None:
             store.add_records([(talks_record(), TALKS)])
         else:
             store.add_records([appearance(published, title)])
-    timeline = store.person_timeline("choe-son-hui")
+
+
+def test_person_timeline_is_in_date_order(store):
+    # asked for whole and oldest first: undated last
+    store_four_appearances(store)
+    timeline = store.person_timeline("choe-son-hui", limit=None, oldest_first=True)
 
     assert [t["published"] for t in timeline] == ["2019-02-01", "2023-05-01", "2024-06-20", None]
     assert [t["title"] for t in timeline] == ["vice minister", "first vice minister",
                                               "Foreign Minister", "minister"]
     assert [t["event_types"] for t in timeline] == [["meeting"], ["meeting"], ["talks"], ["meeting"]]
     assert (timeline[2]["role"], timeline[2]["side"], timeline[2]["order"]) == ("participant", "PRK", 2)
-    assert store.person_timeline("nobody") == []
+    assert store.person_timeline("nobody") == [] and store.count_appearances("nobody") == 0
+
+
+def test_person_timeline_pages_newest_first_undated_last(store):
+    store_four_appearances(store)
+    whole = store.person_timeline("choe-son-hui")
+    assert [t["published"] for t in whole] == ["2024-06-20", "2023-05-01", "2019-02-01", None]
+    assert whole[0]["event_types"] == ["talks"] and whole[1]["title"] == "first vice minister"
+    assert store.person_timeline("choe-son-hui", limit=2) == whole[:2]
+    assert store.person_timeline("choe-son-hui", limit=2, offset=2) == whole[2:]
+    assert store.count_appearances("choe-son-hui") == 4
+    oldest_first = store.person_timeline("choe-son-hui", limit=None, oldest_first=True)
+    assert sorted(map(str, oldest_first)) == sorted(map(str, whole))  # the same rows
+
+
+def test_person_timeline_page_is_the_newest_of_a_long_timeline(store):
+    store.add_records([appearance(f"2020-01-{day:02}", "minister") for day in range(1, 31)])
+    assert len(store.person_timeline("choe-son-hui", limit=25)) == 25
+    assert store.person_timeline("choe-son-hui", limit=25)[0]["published"] == "2020-01-30"
+    assert len(store.person_timeline("choe-son-hui", limit=None)) == store.count_appearances("choe-son-hui") == 30
 
 
 def test_list_events_filters_and_orders(store):

@@ -209,8 +209,13 @@ def test_upgrade_from_0001_links_what_was_stored_before(tmp_path, gold, monkeypa
     items = [gold[name] for name in ("000", "005", "014", "016", "040")] + [edited(gold["005"])]
     engine = create_engine(f"sqlite:///{path}")
     with engine.begin() as conn:
+        # Today's write path fills the columns of revision 0003 too: there only for the write.
+        for table, column in LATER_COLUMNS:
+            conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column} DATE")
         now = datetime.now(timezone.utc)
         results = write.insert_batch(conn, SqliteDialect(), [record_rows(*item, now) for item in items])
+        for table, column in LATER_COLUMNS:
+            conn.exec_driver_sql(f"ALTER TABLE {table} DROP COLUMN {column}")
     engine.dispose()
     monkeypatch.undo()
 
@@ -223,7 +228,19 @@ def test_upgrade_from_0001_links_what_was_stored_before(tmp_path, gold, monkeypa
         [article] = versions.list_changes(store)
         assert article["edits"][0]["from"] == ids[1] and article["edits"][0]["to"] == ids[5]
         with store.engine.connect() as conn:
-            assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "0002"
+            assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "0003"
+            # 0003 copied the dates the timeline and the event list are ordered by
+            assert conn.execute(text(UNFILLED)).all() == []
+        timeline = store.person_timeline("choe-son-hui", limit=None)
+        assert timeline and [t["published"] for t in timeline] == sorted((t["published"] for t in timeline),
+                                                                        reverse=True)
+
+
+LATER_COLUMNS = [("mentions", "published"), ("events", "sort_date")]
+UNFILLED = ("SELECT m.document_id FROM mentions m JOIN documents d ON d.id = m.document_id"
+            " WHERE m.published IS NOT d.published UNION ALL"
+            " SELECT e.id FROM events e JOIN documents d ON d.id = e.document_id"
+            " WHERE e.sort_date IS NOT coalesce(e.date, d.published)")
 
 
 def migrate_to(path: Path, revision: str) -> None:

@@ -39,7 +39,7 @@ def person_profile(store, name: str, country: str | None = None) -> dict:
     entity = _kb_entity(known) if known else _stored_entity(store, name.strip(), resolution)
     if entity is None:
         raise PersonNotFound(name, store.name)
-    appearances = store.person_timeline(entity["entity_id"])
+    appearances = store.person_timeline(entity["entity_id"], limit=None, oldest_first=True)
     aliases = _aliases(known)
     written = list(dict.fromkeys(a["mention"] for a in appearances if a["mention"]))
     if written:

@@ -19,7 +19,7 @@ from readout.store.tables import documents, entities, event_participants, events
 def timeline(store, person: str) -> dict:
     """Appearances of PERSON, oldest first (undated last), with event types and counterparts."""
     entity = find_person(store, person)
-    named = store.person_timeline(entity["entity_id"])
+    named = store.person_timeline(entity["entity_id"], limit=None, oldest_first=True)
     with store.engine.connect() as conn:
         taking_part = events_with_principals(conn, entity["entity_id"])
     appearances = [appearance(row, taking_part.get(row["document_id"], []), entity) for row in named]

@@ -16,6 +16,9 @@ from readout.store.rows import record_rows
 from readout.store.tables import documents
 from readout.store.write import AddResult, insert_batch
 
+WRITE_ATTEMPTS = 3  # a batch waits up to this many busy timeouts for other writers
+TIMELINE_PAGE = 100  # namings a timeline gives at once unless asked for more
+
 
 def open_store(url: str | None = None) -> Store:
     """Open (and create or migrate) the store at `url`: None for ./readout.db, a file path for
@@ -47,8 +50,14 @@ class Store:
         now = datetime.now(timezone.utc)
         batch = [record_rows(record, text, now) for record, text in items]  # check all first
         with store_errors(f"store documents in {self.name}"):
-            with self.engine.connect().execution_options(**WRITE) as conn, conn.begin():
-                return insert_batch(conn, self.dialect, batch)
+            for attempt in range(1, WRITE_ATTEMPTS + 1):
+                try:
+                    with self.engine.connect().execution_options(**WRITE) as conn, conn.begin():
+                        return insert_batch(conn, self.dialect, batch)
+                except DBAPIError as error:
+                    # Rolled back whole: waiting for the other writers again is safe.
+                    if attempt == WRITE_ATTEMPTS or not self.dialect.is_busy(error):
+                        raise
 
     def delete_document(self, document_id: int) -> bool:
         """Remove a document with its people and events; False if there was none."""
@@ -84,9 +93,18 @@ class Store:
             found = self.dialect.search(conn, query, limit)
         return [{**row, "published": read.iso(row["published"])} for row in found]
 
-    def person_timeline(self, entity_id: str) -> list[dict]:
+    def person_timeline(self, entity_id: str, limit: int | None = TIMELINE_PAGE, offset: int = 0,
+                        oldest_first: bool = False) -> list[dict]:
+        """The namings of a person, a page at a time: newest first (undated last), or oldest
+        first (undated last). limit=None reads them all, which for a person named in most of
+        an archive's articles is hundreds of thousands of rows: count_appearances says how many."""
         with self.engine.connect() as conn:
-            return read.person_timeline(conn, entity_id)
+            return read.person_timeline(conn, entity_id, limit, offset, oldest_first)
+
+    def count_appearances(self, entity_id: str) -> int:
+        """How many rows person_timeline(entity_id, limit=None) would return."""
+        with self.engine.connect() as conn:
+            return read.count_appearances(conn, entity_id)
 
 
 @contextmanager

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Table, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import StaticPool
 
 # A connection opened with this execution option takes the write lock when it begins (SQLite),
@@ -17,6 +18,26 @@ from sqlalchemy.pool import StaticPool
 WRITE = {"readout_write": True}
 
 SNIPPET_OPEN, SNIPPET_CLOSE = "[", "]"
+# How long a SQLite writer waits for another's transaction: four `readout ingest` runs into one
+# file wait for each other's batches, which can take seconds each on a large store.
+BUSY_TIMEOUT_MS = 30_000
+
+
+def _hits(marked: str) -> str:
+    return f"length({marked}) - length(replace({marked}, char(1), ''))"
+
+
+FTS5_SEARCH = text(
+    "SELECT id, title, published, source, snippet FROM ("
+    " SELECT d.id, d.title, d.published, d.source, length(d.text) AS size,"
+    " snippet(documents_fts, 1, :open, :close, '…', 12) AS snippet,"
+    " highlight(documents_fts, 0, char(1), '') AS in_title,"
+    " highlight(documents_fts, 1, char(1), '') AS in_text"
+    " FROM documents_fts JOIN documents d ON d.id = documents_fts.rowid"
+    " WHERE documents_fts MATCH :match AND documents_fts.rowid IN"
+    " (SELECT rowid FROM documents_fts WHERE documents_fts MATCH :match ORDER BY rowid DESC LIMIT :limit))"
+    f" ORDER BY {_hits('in_title')} DESC, ({_hits('in_text')}) * 1.0 / max(size, 1) DESC, id"
+)
 
 
 class SqliteDialect:
@@ -28,7 +49,8 @@ class SqliteDialect:
             # One shared connection, or every new connection would see its own empty database;
             # shared between threads too (a web server's workers), which sqlite3 refuses by default.
             return {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
-        return {}
+        # sqlite3's own wait (5 s by default) applies while connecting, before the PRAGMA below.
+        return {"connect_args": {"timeout": BUSY_TIMEOUT_MS / 1000}}
 
     def prepare(self, engine: Engine) -> None:
         event.listen(engine, "connect", _sqlite_on_connect)
@@ -40,18 +62,24 @@ class SqliteDialect:
     def lock_for_migration(self, conn: Connection) -> None:
         """Nothing to do: the migration runs in a write (IMMEDIATE) transaction already."""
 
+    def is_busy(self, error: DBAPIError) -> bool:
+        """Whether a write failed only because another writer held the database too long."""
+        return "database is locked" in str(error.orig) or "database is busy" in str(error.orig)
+
     def search(self, conn: Connection, query: str, limit: int) -> list[dict]:
+        """The `limit` last stored documents having every word, best match first.
+
+        FTS5's bm25 cannot rank a few rows cheaply: it first counts every document having each
+        phrase (seconds for "Kim Jong Un" in a 500,000-article archive). So the limit goes into
+        the MATCH query (newest first, read straight off the index) and only those rows are
+        ranked, by matches in the title, then matches per character of text; the snippet is
+        made for them alone. highlight() marks each match with \x01, counted here.
+        """
         match = fts5_query(query)
         if not match:
             return []
-        sql = text(
-            "SELECT d.id, d.title, d.published, d.source,"
-            " snippet(documents_fts, 1, :open, :close, '…', 12) AS snippet"
-            " FROM documents_fts JOIN documents d ON d.id = documents_fts.rowid"
-            " WHERE documents_fts MATCH :match ORDER BY documents_fts.rank, d.id LIMIT :limit"
-        )
         params = {"match": match, "limit": limit, "open": SNIPPET_OPEN, "close": SNIPPET_CLOSE}
-        return [dict(row._mapping) for row in conn.execute(sql, params)]
+        return [dict(row._mapping) for row in conn.execute(FTS5_SEARCH, params)]
 
     def connection_hint(self, reason: str) -> str:
         return "is it a readout database file? readout uses readout.db when --db is not given"
@@ -71,16 +99,23 @@ class PostgresDialect:
     def insert_ignore(self, table: Table, keys: list[str]):
         return postgresql.insert(table).on_conflict_do_nothing(index_elements=keys)
 
+    def is_busy(self, error: DBAPIError) -> bool:
+        """PostgreSQL writers wait on row locks themselves: nothing to retry."""
+        return False
+
     def lock_for_migration(self, conn: Connection) -> None:
         # Two processes opening a fresh database at once must not both create the tables.
         conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('readout.store.migrate'))"))
 
     def search(self, conn: Connection, query: str, limit: int) -> list[dict]:
+        """As on SQLite: the `limit` last stored documents matching (GIN index), then ranked
+        and given a headline, which reads each row's text, for those rows alone."""
         sql = text(
-            "SELECT d.id, d.title, d.published, d.source,"
-            " ts_headline('english', d.text, q, :options) AS snippet"
-            " FROM documents d, websearch_to_tsquery('english', :query) q"
-            " WHERE d.search @@ q ORDER BY ts_rank_cd(d.search, q) DESC, d.id LIMIT :limit"
+            "WITH q AS (SELECT websearch_to_tsquery('english', :query) AS q),"
+            " found AS (SELECT d.id FROM documents d, q WHERE d.search @@ q.q ORDER BY d.id DESC LIMIT :limit)"
+            " SELECT d.id, d.title, d.published, d.source, ts_headline('english', d.text, q.q, :options) AS snippet"
+            " FROM found JOIN documents d ON d.id = found.id, q"
+            " ORDER BY ts_rank_cd(d.search, q.q) DESC, d.id"
         )
         options = f"StartSel={SNIPPET_OPEN}, StopSel={SNIPPET_CLOSE}, MaxWords=12, MinWords=4"
         return [dict(row._mapping) for row in conn.execute(sql, {"query": query, "limit": limit, "options": options})]
@@ -119,7 +154,7 @@ def _sqlite_on_connect(dbapi_connection, _record) -> None:
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")
-    cursor.execute("PRAGMA busy_timeout = 10000")
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA journal_mode = WAL")  # readers do not block the writer, nor it them
     cursor.execute("PRAGMA synchronous = NORMAL")  # safe with WAL, and much faster than FULL
     cursor.close()

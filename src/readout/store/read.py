@@ -11,6 +11,8 @@ from sqlalchemy import Connection, bindparam, distinct, exists, func, or_, selec
 
 from readout.store.tables import documents, entities, event_participants, events, mentions
 
+CHUNK = 500  # ids per IN (...) query, well under SQLite's limit on bound parameters
+
 
 def get_document(conn: Connection, document_id: int) -> dict | None:
     row = conn.execute(select(documents).where(documents.c.id == document_id)).mappings().first()
@@ -27,8 +29,9 @@ def get_document(conn: Connection, document_id: int) -> dict | None:
 
 def list_events(conn: Connection, type: str | None, since: date | None, until: date | None,
                 country: str | None, limit: int, offset: int) -> list[dict]:
-    """Events in order of date, an undated event taking its document's publication date."""
-    when = func.coalesce(events.c.date, documents.c.published)
+    """Events in order of date, an undated event taking its document's publication date
+    (events.sort_date, stored so that an index gives the order)."""
+    when = events.c.sort_date
     query = (select(events, documents.c.published, documents.c.title.label("document_title"),
                     documents.c.source)
              .join(documents, documents.c.id == events.c.document_id)
@@ -71,31 +74,52 @@ def list_people(conn: Connection, limit: int, offset: int) -> list[dict]:
             for row in conn.execute(query).mappings()]
 
 
-def person_timeline(conn: Connection, entity_id: str) -> list[dict]:
-    """Each naming of a person, oldest first, with the types of events they took part in."""
-    query = (select(mentions, documents.c.published, documents.c.title.label("document_title"),
+TIMELINE_COLUMNS = [c for c in mentions.c if c.name != "published"]  # the document's is read
+
+
+def person_timeline(conn: Connection, entity_id: str, limit: int | None, offset: int,
+                    oldest_first: bool) -> list[dict]:
+    """A page of the namings of a person, newest first (or oldest first), undated last, with
+    the types of events they took part in. Newest first is read straight off the index
+    ix_mentions_timeline, so the first page of a person named 100,000 times comes at once."""
+    if oldest_first:
+        order = (mentions.c.published.nulls_last(), mentions.c.document_id, mentions.c.seq)
+    else:
+        order = (mentions.c.published.desc().nulls_last(), mentions.c.document_id.desc(), mentions.c.seq)
+    query = (select(*TIMELINE_COLUMNS, documents.c.published, documents.c.title.label("document_title"),
                     documents.c.source)
              .join(documents, documents.c.id == mentions.c.document_id)
              .where(mentions.c.entity_id == entity_id)
-             .order_by(documents.c.published.nulls_last(), documents.c.id, mentions.c.seq))
-    types = event_types_of(conn, entity_id)
+             .order_by(*order).limit(limit).offset(offset))
+    found = conn.execute(query).mappings().all()
+    types = event_types_of(conn, entity_id, sorted({m["document_id"] for m in found}))
     return [{"document_id": m["document_id"], "published": iso(m["published"]),
              "document_title": m["document_title"], "source": m["source"],
              "event_types": types.get(m["document_id"], []), "title": m["title"], **person_dict(m)}
-            for m in conn.execute(query).mappings()]
+            for m in found]
 
 
-def event_types_of(conn: Connection, entity_id: str) -> dict[int, list[str]]:
-    """Per document, the distinct types of events the entity takes part in, in document order."""
+def count_appearances(conn: Connection, entity_id: str) -> int:
+    """How many rows the whole timeline has, counted in the index rather than read."""
+    return conn.scalar(select(func.count()).select_from(mentions).where(mentions.c.entity_id == entity_id))
+
+
+def event_types_of(conn: Connection, entity_id: str, document_ids: list[int]) -> dict[int, list[str]]:
+    """Per document of `document_ids`, the distinct types of events the entity takes part in,
+    in document order. Read from the documents' events, not from all of the person's."""
+    if not document_ids:
+        return {}
     query = (select(events.c.document_id, events.c.type)
              .join(event_participants, event_participants.c.event_id == events.c.id)
-             .where(event_participants.c.entity_id == entity_id)
+             .where(events.c.document_id.in_(bindparam("ids", expanding=True)),
+                    event_participants.c.entity_id == entity_id)
              .order_by(events.c.document_id, events.c.seq))
     types: dict[int, list[str]] = {}
-    for document_id, type_ in conn.execute(query):
-        seen = types.setdefault(document_id, [])
-        if type_ not in seen:
-            seen.append(type_)
+    for i in range(0, len(document_ids), CHUNK):
+        for document_id, type_ in conn.execute(query, {"ids": document_ids[i:i + CHUNK]}):
+            seen = types.setdefault(document_id, [])
+            if type_ not in seen:
+                seen.append(type_)
     return types
 
 

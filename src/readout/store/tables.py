@@ -76,7 +76,8 @@ mentions = Table(
     Column("order_in_side", Integer),
     Column("start", Integer),
     Column("end", Integer),
-    Index(None, "entity_id", "document_id"),  # a person's timeline
+    # The document's publication date, copied here so that one index serves a timeline page.
+    Column("published", Date),
 )
 
 events = Table(
@@ -95,9 +96,13 @@ events = Table(
     Column("plover", Text),
     Column("cameo", Text),
     Column("evidence", Text),  # JSON list of {"start", "end"}
+    # The date events are listed by: the event's own, else its document's publication date.
+    # Stored, because no index serves ORDER BY coalesce(date, published) across two tables.
+    Column("sort_date", Date),
     Index(None, "document_id", "seq", unique=True),
-    Index(None, "type", "date"),
     Index(None, "date"),
+    Index(None, "type", "sort_date", "document_id", "seq"),  # an event search: type and window
+    Index(None, "sort_date", "document_id", "seq"),  # events of any type, in listing order
 )
 
 event_participants = Table(
@@ -129,6 +134,12 @@ def include_object(obj, name, type_, reflected, compare_to) -> bool:
 # --- Near-duplicate stories and edited versions (written by store/versions.py) ---------------
 
 from sqlalchemy import BigInteger  # noqa: E402  (kept with the tables of this section)
+
+# A person's timeline page, newest first, undated last (store/read.py), and any look-up by
+# person. Migration 0003 creates it per database: SQLite keeps NULL last in a DESC index and
+# refuses the words NULLS LAST there; PostgreSQL needs them.
+Index("ix_mentions_timeline", mentions.c.entity_id, mentions.c.published.desc().nulls_last(),
+      mentions.c.document_id.desc(), mentions.c.seq)
 
 # A document's versions are found by URL; hashed on PostgreSQL, whose B-tree refuses long values.
 Index("ix_documents_url", documents.c.url, postgresql_using="hash")

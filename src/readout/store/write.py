@@ -24,7 +24,8 @@ def insert_batch(conn: Connection, dialect, batch: list[Rows]) -> list[AddResult
     created = first_of_each(batch, new)
     fresh = [rows for rows, is_new in zip(batch, created) if is_new]
     insert_entities(conn, dialect, fresh)
-    insert_rows(conn, mentions, [{**m, "document_id": ids[r.sha256]} for r in fresh for m in r.mentions])
+    insert_rows(conn, mentions, [{**m, "document_id": ids[r.sha256], "published": r.document["published"]}
+                                 for r in fresh for m in r.mentions])
     insert_events(conn, fresh, ids)
     versions.link(conn, [(ids[r.sha256], r) for r in fresh])  # stories and edits, same transaction
     return [AddResult(ids[rows.sha256], is_new) for rows, is_new in zip(batch, created)]
@@ -78,7 +79,8 @@ def insert_entities(conn: Connection, dialect, fresh: list[Rows]) -> None:
 
 
 def insert_events(conn: Connection, fresh: list[Rows], ids: dict[str, int]) -> None:
-    rows = [{**event, "document_id": ids[r.sha256]} for r in fresh for event in r.events]
+    rows = [{**event, "document_id": ids[r.sha256], "sort_date": event["date"] or r.document["published"]}
+            for r in fresh for event in r.events]
     if not rows:
         return
     statement = insert(events).returning(events.c.id, events.c.document_id, events.c.seq)
