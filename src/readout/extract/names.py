@@ -34,14 +34,12 @@ class NameMatch:
     country_hint: str | None
 
 
-CAPITALISED = re.compile(r"\b[A-Z][A-Za-zà-öø-ÿ'’.]*")
-LOWER_TITLE = re.compile(r"\b[a-z]+(?= [A-Z])")
 COMMA_WORD = re.compile(r", ([\w-]+)")
 
 
 @dataclass
 class _Patterns:
-    korean: re.Pattern            # each anchored at a capitalised word found by CAPITALISED
+    korean: re.Pattern            # each anchored at a first word found by _first_words
     korean_surnames: frozenset[str]
     korean_syllable: re.Pattern
     chinese: re.Pattern
@@ -143,8 +141,8 @@ def _by_first_word(text: str, start: int, end: int) -> list[NameMatch]:
     """Names recognised by their first word: a surname, a given name or a title."""
     found = []
     for last, (word, finders) in _first_words().iter(text, start, end):
-        at = last - len(word) + 1
-        if _whole_first_word(text, at, word, end):
+        at = last - len(word)
+        if _starts_word(text, at) and (word[0].isupper() or "A" <= text[last + 1:last + 2] <= "Z"):
             for finder in finders:
                 found += finder(text, at, end)
     return found
@@ -152,8 +150,8 @@ def _by_first_word(text: str, start: int, end: int) -> list[NameMatch]:
 
 @lru_cache(maxsize=1)
 def _first_words() -> ahocorasick.Automaton:
-    """Every word that can open a name, with the finders to try there: one pass over the text
-    finds them all, instead of a set lookup for each of its words."""
+    """Every word that can open a name, followed by the space every finder needs after it,
+    with the finders to try there: one pass over the text finds them all."""
     p = patterns()
     table: dict[str, list] = {}
     for words, finder in ((p.korean_surnames, _korean), (p.chinese_surnames, _chinese),
@@ -163,25 +161,13 @@ def _first_words() -> ahocorasick.Automaton:
                 table.setdefault(word, []).append(finder)
     automaton = ahocorasick.Automaton()
     for word, finders in table.items():
-        automaton.add_word(word, (word, tuple(finders)))
+        automaton.add_word(word + " ", (word, tuple(finders)))
     automaton.make_automaton()
     return automaton
 
 
-def _whole_first_word(text: str, at: int, word: str, end: int) -> bool:
-    """A whole capitalised word as CAPITALISED reads it (dots may follow it), or a lower-case
-    title word followed by a capitalised one ("negotiator Sergei")."""
-    if at > 0 and (text[at - 1].isalnum() or text[at - 1] == "_"):
-        return False
-    after = at + len(word)
-    if word[0].isupper():
-        while after < end and text[after] == ".":
-            after += 1
-        return after >= end or not TOKEN_CHARACTER.match(text, after)
-    return after + 1 < end and text[after] == " " and "A" <= text[after + 1] <= "Z"
-
-
-TOKEN_CHARACTER = re.compile(r"[A-Za-zà-öø-ÿ'’.]")
+def _starts_word(text: str, at: int) -> bool:
+    return at == 0 or not (text[at - 1].isalnum() or text[at - 1] in "_'’.")
 
 
 def _korean(text: str, at: int, end: int) -> list[NameMatch]:
