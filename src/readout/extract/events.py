@@ -8,7 +8,7 @@
 """
 from __future__ import annotations
 
-import re
+import regex
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -18,7 +18,7 @@ from readout.extract.keywords import SentenceIndex
 from readout.model import Event, Span
 
 
-TIME_WORDS = re.compile(r"(?: (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
+TIME_WORDS = regex.compile(r"(?: (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
                         r"January|February|March|April|May|June|July|August|September|October|"
                         r"November|December)\b.*)$")
 
@@ -35,27 +35,27 @@ class Trigger:
 
 @dataclass
 class _Rules:
-    rules: list[tuple[str, str, re.Pattern, tuple[str, ...]]]
+    rules: list[tuple[str, str, regex.Pattern, tuple[str, ...]]]
     types: dict
-    past_after: re.Pattern
-    past_before: re.Pattern
-    topics: list[re.Pattern]
-    place: re.Pattern
-    place_words: re.Pattern
+    past_after: regex.Pattern
+    past_before: regex.Pattern
+    topics: list[regex.Pattern]
+    place: regex.Pattern
+    place_words: regex.Pattern
 
 
 @lru_cache(maxsize=1)
 def rules() -> _Rules:
     data = load_yaml("events.yaml")
     return _Rules(
-        rules=[(r["id"], r["type"], re.compile(r["pattern"], 0 if r.get("case_sensitive") else re.IGNORECASE),
+        rules=[(r["id"], r["type"], regex.compile(r["pattern"], 0 if r.get("case_sensitive") else regex.IGNORECASE),
                 tuple(r["keywords"])) for r in data["rules"]],
         types=data["types"],
-        past_after=re.compile(data["past_after"]),
-        past_before=re.compile(data["past_before"]),
-        topics=[re.compile(rf"\b{re.escape(topic)}\b") for topic in data["topics"]],
-        place=re.compile(data["place"]),
-        place_words=re.compile(rf"\b(?:{alternation(data['place_words'])})\b"),
+        past_after=regex.compile(data["past_after"]),
+        past_before=regex.compile(data["past_before"]),
+        topics=[regex.compile(rf"\b{regex.escape(topic)}\b") for topic in data["topics"]],
+        place=regex.compile(data["place"]),
+        place_words=regex.compile(rf"\b(?:{alternation(data['place_words'])})\b"),
     )
 
 
@@ -91,11 +91,11 @@ def _rules_by_keyword() -> dict[str, list[tuple]]:
     return table
 
 
-def _group(match: re.Match, name: str) -> str | None:
+def _group(match: regex.Match, name: str) -> str | None:
     return country_in(match.group(name)) if name in match.re.groupindex and match.group(name) else None
 
 
-def _in_past(text: str, match: re.Match, sentence: Span) -> bool:
+def _in_past(text: str, match: regex.Match, sentence: Span) -> bool:
     after = text[match.end():sentence.end]
     before = text[max(sentence.start, match.start() - 60):match.start()]
     return bool(rules().past_after.search(after) or rules().past_before.search(before))
@@ -107,7 +107,7 @@ def place_in(text: str, sentence: Span, people: list[Span]) -> str | None:
         if any(p.start <= match.start("place") < p.end for p in people):
             continue
         if rules().place_words.search(place):
-            return TIME_WORDS.sub("", re.sub(r"^(?:the) ", "", place))
+            return TIME_WORDS.sub("", regex.sub(r"^(?:the) ", "", place))
     return None
 
 
