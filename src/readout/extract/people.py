@@ -21,12 +21,12 @@ from readout.domain import load_yaml
 from readout.extract.attendance import AttendanceList, is_spouse
 from readout.extract.countries import countries_in, country_in
 from readout.extract.names import NameMatch
-from readout.extract.titles import join_titles, title_after, title_before
+from readout.extract.titles import Titles, join_titles
 from readout.model import PersonMention, Span
 from readout.normalize import fold
 
 
-@dataclass
+@dataclass(slots=True)
 class Mention:
     name: NameMatch
     sentence: Span
@@ -39,14 +39,22 @@ class Mention:
     order: int | None = None
 
 
+@dataclass(frozen=True)
+class _Contexts:
+    mention_before: tuple[str, ...]   # ending the 40 characters before a name (or its title)
+    mention_after: re.Pattern         # matched at the end of a name
+    head_after: tuple[str, ...]
+    head_before: re.Pattern
+
+
 @lru_cache(maxsize=1)
-def _contexts():
+def _contexts() -> _Contexts:
     data = load_yaml("titles.yaml")
-    before = re.compile(r"(?:%s)\s*$" % "|".join(re.escape(p) for p in data["mention_only_before"]))
-    after = re.compile(r"^[\s-]*(?:%s)\b" % "|".join(re.escape(p) for p in data["mention_only_after"]))
-    head_after = tuple(data["delegation_head_after"])
-    head_before = re.compile(r"\b(?:%s)\s*$" % "|".join(re.escape(p) for p in data["delegation_head_before"]))
-    return before, after, head_after, head_before
+    return _Contexts(
+        mention_before=tuple(p.strip() for p in data["mention_only_before"]),
+        mention_after=re.compile(r"[\s-]*(?:%s)\b" % "|".join(re.escape(p) for p in data["mention_only_after"])),
+        head_after=tuple(data["delegation_head_after"]),
+        head_before=re.compile(r"\b(?:%s)\s*$" % "|".join(re.escape(p) for p in data["delegation_head_before"])))
 
 
 def collect_people(text: str, names: list[NameMatch], sentences: list[Span],
@@ -58,18 +66,20 @@ def collect_people(text: str, names: list[NameMatch], sentences: list[Span],
 
 def _mentions(text, names, sentences, lists) -> list[Mention]:
     starts = [s.start for s in sentences]
-    name_starts = {n.start for n in names}
+    titles = Titles(text, [n.start for n in names])
+    titles_first = [_titles_first(titles, listing, names) for listing in lists]
+    rules = _contexts()
     lead = _lead_sentence(names, sentences, starts, lists)
     out, previous_end, previous_eponym = [], 0, False
     for name in names:
         sentence = sentences[max(0, bisect.bisect_right(starts, name.start) - 1)]
         listing = _list_of(name, lists)
         bound = max(sentence.start, previous_end, lists[listing].span.start if listing is not None else 0)
-        before = title_before(text, name.start, bound)
-        after = None if listing is not None and _titles_first(text, lists[listing], names) else \
-            title_after(text, name.end, sentence.end, name_starts)
-        eponym = _eponym(text, name, before, bound, previous_eponym)
-        role = _role(text, name, listing, eponym, sentence, lead, before)
+        before = titles.before(name.start, bound)
+        after = None if listing is not None and titles_first[listing] else \
+            titles.after(name.end, sentence.end)
+        eponym = _eponym(text, name, before, bound, previous_eponym, rules)
+        role = _role(text, name, listing, eponym, sentence, lead, before, rules)
         title = join_titles(before.of(text) if before else None, after.of(text) if after else None)
         out.append(Mention(name, sentence, title, after or before, listing, role,
                            delegation=_delegation_country(text, sentence, name.start)))
@@ -77,11 +87,11 @@ def _mentions(text, names, sentences, lists) -> list[Mention]:
     return out
 
 
-def _titles_first(text: str, listing: AttendanceList, names: list[NameMatch]) -> bool:
+def _titles_first(titles: Titles, listing: AttendanceList, names: list[NameMatch]) -> bool:
     """Is this a list of "Title Name, Title Name" (the Russian readout style) rather than
     "Name, title, Name, title"? Decided by whether words come before its first name."""
     first = next((n for n in names if listing.span.start <= n.start < listing.span.end), None)
-    return first is not None and title_before(text, first.start, listing.span.start) is not None
+    return first is not None and titles.before(first.start, listing.span.start) is not None
 
 
 def _lead_sentence(names, sentences, starts, lists) -> Span | None:
@@ -98,21 +108,30 @@ def _list_of(name: NameMatch, lists: list[AttendanceList]) -> int | None:
     return None
 
 
-def _eponym(text, name, before, bound, previous_eponym) -> bool:
-    before_re, after_re, _, _ = _contexts()
+JOINED = re.compile(r"\s*(?:and|,)\s*")
+
+
+def _eponym(text, name, before, bound, previous_eponym, rules: _Contexts) -> bool:
     start = before.start if before else name.start
-    if before_re.search(text[max(0, start - 40):start]) or after_re.match(text[name.end:name.end + 40]):
+    if (_ends_with(text, rules.mention_before, max(0, start - 40), start)
+            or rules.mention_after.match(text, name.end, name.end + 40)):
         return True
-    joined = text[bound:start]
-    return previous_eponym and bool(re.fullmatch(r"\s*(?:and|,)\s*", joined))
+    return previous_eponym and bool(JOINED.fullmatch(text, bound, start))
 
 
-def _role(text, name, listing, eponym, sentence, lead, before) -> str:
-    _, _, head_after, head_before = _contexts()
+def _ends_with(text: str, phrases: tuple[str, ...], start: int, end: int) -> bool:
+    """Does text[start:end] end with one of `phrases` and spaces? (A regex "(?:...)\\s*$" would
+    be tried at every offset of the window.)"""
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return text.endswith(phrases, start, end)
+
+
+def _role(text, name, listing, eponym, sentence, lead, before, rules: _Contexts) -> str:
     if eponym:
         return "mentioned"
     start = before.start if before else name.start
-    if head_before.search(text[max(0, start - 20):start]) or text.startswith(head_after, name.end + 1):
+    if rules.head_before.search(text[max(0, start - 20):start]) or text.startswith(rules.head_after, name.end + 1):
         return "principal"
     if listing is not None or is_spouse(text, start):
         return "participant"
@@ -123,13 +142,16 @@ def _country(mention: Mention, lists: list[AttendanceList] | None = None) -> str
     return country_in(mention.title) or mention.delegation or mention.name.country_hint
 
 
-DELEGATION_LED_BY = re.compile(r"\bdelegation\b[^.]{0,40}?\b(?:led|headed) by\b")
+DELEGATION = "delegation"
+DELEGATION_LED_BY = re.compile(rf"\b{DELEGATION}\b[^.]{{0,40}}?\b(?:led|headed) by\b")
 
 
 def _delegation_country(text: str, sentence: Span, name_start: int) -> str | None:
     """"A South Korean delegation led by Unification Minister Jeong Se-hyon": the country
     named before the delegation is the leader's."""
     window_start = max(sentence.start, name_start - 120)
+    if text.find(DELEGATION, window_start, name_start) < 0:
+        return None    # most names: a substring search instead of a regex over the window
     led = None
     for led in DELEGATION_LED_BY.finditer(text, window_start, name_start):
         pass

@@ -5,12 +5,18 @@ A title after a name runs from the comma after the name over comma-separated seg
 each next segment reads as more title (it opens with a title word, is an acronym such as "WPK",
 or continues a list of capitalised words inside an organisation's name); it ends at the next
 person, at a clause ("had talks", "on June 19") or at the end of the sentence.
+
+A title before a name is the run of title words read backwards from the name. `Titles` reads
+one text for all its names: backwards over a reversed copy, so that a run costs the few words it
+has rather than a pass over the sentence before it.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from readout.domain import load_yaml
 from readout.extract.countries import country_in
@@ -21,8 +27,12 @@ AND = re.compile(r"\s*and\s*")
 TRAILING_JOIN = re.compile(r"(?:,?\s*(?:and)?\s*)$")
 MORE_TITLE = re.compile(r"\s*(?:[A-Z]{2,6}|(?:and\s+)?[A-Z][a-z]+(?:\s+and\s+[A-Z][a-z]+)?)\s*(?:,|$)")
 ANOTHER_PERSON = re.compile(r"\s*and\s+(?:the|a|an)\s")   # ", and the chairperson of a party"
-TOKEN = re.compile(r"[\w'’.()-]+|,")
+NEW_PHRASE = re.compile(r"\s*(?:and\s+)?the\s")           # ", the Korean Party and government"
+POSSESSIVE = re.compile(r"['’]s$")
 FIRST_WORD = re.compile(r"\s*(?:and\s+)?(?:the\s+)?([\w'’-]+)")
+# A token is a word ([\w'’.()-]+) or a comma; read in the reversed text, what precedes it
+# (spaces, quotes, colons) is skipped first.
+TOKEN_BACKWARDS = re.compile(r"[^\w'’.()\-,]*([\w'’.()-]+|,)")
 
 
 @dataclass
@@ -32,7 +42,7 @@ class _Vocabulary:
     lowercase_before: frozenset[str]
     connectors: frozenset[str]
     honorifics: frozenset[str]
-    comma_phrases: tuple[str, ...]
+    comma_phrases: tuple[tuple[str, int], ...]   # (phrase, offset of one of its commas)
     stop_words: frozenset[str]
 
 
@@ -45,81 +55,142 @@ def vocabulary() -> _Vocabulary:
         lowercase_before=frozenset(data["lowercase_title_before_name"]),
         connectors=frozenset(data["title_connectors"]),
         honorifics=frozenset(data["honorifics"]),
-        comma_phrases=tuple(data["title_comma_phrases"]),
+        comma_phrases=tuple((phrase, index) for phrase in data["title_comma_phrases"]
+                            for index, char in enumerate(phrase) if char == ","),
         stop_words=frozenset(data["title_stop_words"]),
     )
 
 
-def title_after(text: str, name_end: int, limit: int, name_starts: set[int]) -> Span | None:
-    """The title written after a name and a comma, up to `limit` (end of sentence)."""
-    match = COMMA.match(text, name_end, limit)
-    if not match or not _opens_title(text, match.end(), limit, name_starts, first=True):
+class _Token(NamedTuple):
+    start: int
+    end: int
+    word: str
+
+
+class Titles:
+    """The titles written around the names of one text."""
+
+    def __init__(self, text: str, name_starts):
+        self.text = text
+        self.reversed = text[::-1]
+        self.name_starts = sorted(name_starts)
+        self.words = vocabulary()
+
+    def after(self, name_end: int, limit: int) -> Span | None:
+        """The title written after a name and a comma, up to `limit` (end of sentence)."""
+        text = self.text
+        match = COMMA.match(text, name_end, limit)
+        if not match or not self._opens_title(match.end(), limit, first=True):
+            return None
+        start = match.end()
+        for comma in self._commas(start, limit):
+            if not self._opens_title(comma + 1, limit, first=False):
+                return _trimmed(text, start, self._before_next_name(start, comma))
+        return _trimmed(text, start, self._before_next_name(start, limit))
+
+    def before(self, name_start: int, bound: int) -> Span | None:
+        """The title written directly before a name ("Russian Ambassador to the DPRK ..."),
+        not reaching back before `bound`."""
+        v = self.words
+        tokens = self._backwards(name_start, bound)
+        last = next(tokens, None)
+        if (last is None or last.word == "," or last.word in v.connectors
+                or self.text[last.end:name_start].strip()):
+            return None
+        kept = self._title_run(last, tokens)
+        while kept and (kept[0].word in v.connectors or kept[0].word in v.honorifics
+                        or kept[0].word == ","):
+            kept.pop(0)
+        kept = _after_organisation(kept, v)
+        words = {t.word for t in kept}
+        if not kept or not (words & v.before_name or words & v.lowercase_before):
+            return None
+        return Span(kept[0].start, kept[-1].end)
+
+    def _backwards(self, end: int, bound: int):
+        """The tokens of text[bound:end], last first."""
+        size, reversed_text = len(self.text), self.reversed
+        position, stop = size - end, size - bound
+        while match := TOKEN_BACKWARDS.match(reversed_text, position, stop):
+            position = match.end()
+            yield _Token(size - match.end(1), size - match.start(1), match.group(1)[::-1])
+
+    def _title_run(self, last: _Token, tokens) -> list[_Token]:
+        """The tokens that read as title, from `last` backwards, in text order."""
+        kept, token = [], last
+        while token is not None:
+            previous = next(tokens, None)
+            if not self._title_token(token.word, previous):
+                break
+            kept.append(token)
+            token = previous
+        kept.reverse()
+        return kept
+
+    def _title_token(self, word: str, previous: _Token | None) -> bool:
+        v = self.words
+        if word == ",":   # a comma inside a title follows a capitalised word: "the C.C., WPK"
+            return previous is not None and previous.word[:1].isupper()
+        if word in v.connectors or word in v.lowercase_before:
+            return True
+        return word.strip("()")[:1].isupper() and word not in v.honorifics
+
+    def _commas(self, start: int, limit: int):
+        """Offsets of the commas in text[start:limit] that separate segments."""
+        text = self.text
+        comma = text.find(",", start, limit)
+        while comma >= 0:
+            if not self._inside_phrase(comma):
+                yield comma
+            comma = text.find(",", comma + 1, limit)
+
+    def _inside_phrase(self, comma: int) -> bool:
+        return any(self.text.startswith(phrase, comma - index)
+                   for phrase, index in self.words.comma_phrases)
+
+    def _next_name(self, start: int, end: int) -> int | None:
+        """Where the first name starting in text[start:end] starts."""
+        index = bisect.bisect_left(self.name_starts, start)
+        if index < len(self.name_starts) and self.name_starts[index] < end:
+            return self.name_starts[index]
         return None
-    start = end = match.end()
-    for comma in _commas(text, start, limit):
-        end = comma
-        if not _opens_title(text, comma + 1, limit, name_starts, first=False):
-            return _trimmed(text, start, _before_next_name(text, start, end, name_starts))
-    return _trimmed(text, start, _before_next_name(text, start, limit, name_starts))
 
+    def _before_next_name(self, start: int, limit: int) -> int:
+        cut = self._next_name(start, limit)
+        if cut is None:
+            return limit
+        # "..., and Im Chon Il" or "... and Li Jinjun": the joining word is not title
+        return start + len(TRAILING_JOIN.sub("", self.text[start:cut]))
 
-def _commas(text: str, start: int, limit: int):
-    """Offsets of the commas in text[start:limit] that separate segments."""
-    comma = text.find(",", start, limit)
-    while comma >= 0:
-        if not _inside_phrase(text, comma):
-            yield comma
-        comma = text.find(",", comma + 1, limit)
+    def _opens_title(self, at: int, limit: int, first: bool) -> bool:
+        """Does the segment starting at `at` read as (more) title rather than a new clause or person?"""
+        text, v = self.text, self.words
+        comma = text.find(",", at, limit)
+        named = self._next_name(at, comma if comma >= 0 else limit)
+        if named is not None and (not first or not text[at:named].strip(" ,") or
+                                  AND.fullmatch(text, at, named)):
+            return False   # the segment names the next person: "..., First Deputy Prime Minister Denis Mantrov"
+        word = FIRST_WORD.match(text, at, limit)
+        if not word or (not first and ANOTHER_PERSON.match(text, at, limit)):
+            return False
+        token = word.group(1)
+        if token in v.stop_words:
+            return False
+        if token in v.start_words or self._country_then_title(at, limit, word):
+            return True
+        if first:
+            return False
+        return bool(MORE_TITLE.match(text, at, limit))
 
-
-def _inside_phrase(text: str, comma: int) -> bool:
-    for phrase in vocabulary().comma_phrases:
-        for index in (i for i, ch in enumerate(phrase) if ch == ","):
-            if text.startswith(phrase, comma - index):
-                return True
-    return False
-
-
-def _before_next_name(text: str, start: int, limit: int, name_starts: set[int]) -> int:
-    later = [s for s in name_starts if start <= s < limit]
-    if not later:
-        return limit
-    # "..., and Im Chon Il" or "... and Li Jinjun": the joining word is not title
-    cut = min(later)
-    return start + len(TRAILING_JOIN.sub("", text[start:cut]))
-
-
-def _opens_title(text: str, at: int, limit: int, name_starts: set[int], first: bool) -> bool:
-    """Does the segment starting at `at` read as (more) title rather than a new clause or person?"""
-    segment = text[at:limit]
-    comma = segment.find(",")
-    segment_end = at + (comma if comma >= 0 else len(segment))
-    named = [start for start in name_starts if at <= start < segment_end]
-    if named and (not first or not text[at:min(named)].strip(" ,") or
-                  AND.fullmatch(text, at, min(named))):
-        return False   # the segment names the next person: "..., First Deputy Prime Minister Denis Mantrov"
-    word = FIRST_WORD.match(segment)
-    if not word or (not first and ANOTHER_PERSON.match(segment)):
-        return False
-    token = word.group(1)
-    if token in vocabulary().stop_words:
-        return False
-    if token in vocabulary().start_words or _country_then_title(segment, word):
-        return True
-    if first:
-        return False
-    return bool(MORE_TITLE.match(segment))
-
-
-def _country_then_title(segment: str, word: re.Match) -> bool:
-    """"DPRK's cabinet chief councilor", "Cuban ambassador": a country, then the title."""
-    if country_in(re.sub(r"['’]s$", "", word.group(1))) is None:
-        return False
-    if re.match(r"\s*(?:and\s+)?the\s", segment):
-        return False       # ", the Korean Party and government and ...": a new phrase, not a title
-    following = FIRST_WORD.match(segment, word.end())
-    return bool(following) and (following.group(1) in vocabulary().before_name
-                                or following.group(1).islower())
+    def _country_then_title(self, at: int, limit: int, word: re.Match) -> bool:
+        """"DPRK's cabinet chief councilor", "Cuban ambassador": a country, then the title."""
+        if country_in(POSSESSIVE.sub("", word.group(1))) is None:
+            return False
+        if NEW_PHRASE.match(self.text, at, limit):
+            return False       # ", the Korean Party and government and ...": a new phrase, not a title
+        following = FIRST_WORD.match(self.text, word.end(), limit)
+        return bool(following) and (following.group(1) in self.words.before_name
+                                    or following.group(1).islower())
 
 
 def _trimmed(text: str, start: int, end: int) -> Span | None:
@@ -130,51 +201,17 @@ def _trimmed(text: str, start: int, end: int) -> Span | None:
     return Span(start, end) if end > start else None
 
 
-def title_before(text: str, name_start: int, bound: int) -> Span | None:
-    """The title written directly before a name ("Russian Ambassador to the DPRK ...")."""
-    v = vocabulary()
-    tokens = list(TOKEN.finditer(text, bound, name_start))
-    if (not tokens or tokens[-1].group() == "," or tokens[-1].group() in v.connectors
-            or text[tokens[-1].end():name_start].strip()):
-        return None
-    kept = []
-    for index in range(len(tokens) - 1, -1, -1):
-        token = tokens[index].group()
-        if not _title_token(token, tokens, index):
-            break
-        kept.insert(0, tokens[index])
-    while kept and (kept[0].group() in v.connectors or kept[0].group() in v.honorifics
-                    or kept[0].group() == ","):
-        kept.pop(0)
-    kept = _after_organisation(kept)
-    words = {t.group() for t in kept}
-    if not kept or not (words & v.before_name or words & v.lowercase_before):
-        return None
-    return Span(kept[0].start(), kept[-1].end())
-
-
-def _after_organisation(kept: list) -> list:
+def _after_organisation(kept: list[_Token], v: _Vocabulary) -> list[_Token]:
     """"... the C.C., the CPC and General Secretary Xi Jinping": the title is what follows the
     last "and" or comma when what precedes it holds no title word (it ends an organisation's
     name, not a title)."""
-    v = vocabulary()
     for index in range(len(kept) - 1, 0, -1):
-        if kept[index].group() in ("and", ","):
-            before = {t.group() for t in kept[:index]}
-            after = {t.group() for t in kept[index + 1:]}
+        if kept[index].word in ("and", ","):
+            before = {t.word for t in kept[:index]}
+            after = {t.word for t in kept[index + 1:]}
             if after & v.before_name and not before & v.before_name:
                 return kept[index + 1:]
     return kept
-
-
-def _title_token(token: str, tokens: list, index: int) -> bool:
-    v = vocabulary()
-    if token == ",":
-        return 0 < index < len(tokens) - 1 and tokens[index - 1].group()[:1].isupper()
-    if token in v.connectors or token in v.lowercase_before:
-        return True
-    bare = token.strip("()")
-    return bare[:1].isupper() and token not in v.honorifics
 
 
 def join_titles(before: str | None, after: str | None) -> str | None:
