@@ -16,7 +16,6 @@ import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple
 
 from readout.domain import load_yaml
 from readout.extract.countries import country_in
@@ -61,10 +60,9 @@ def vocabulary() -> _Vocabulary:
     )
 
 
-class _Token(NamedTuple):
-    start: int
-    end: int
-    word: str
+# A token of the text read backwards: (start, end, word). A plain tuple, because a named one
+# costs a Python-level constructor call for every word read.
+_Token = tuple[int, int, str]
 
 
 class Titles:
@@ -83,70 +81,73 @@ class Titles:
         if not match or not self._opens_title(match.end(), limit, first=True):
             return None
         start = match.end()
-        for comma in self._commas(start, limit):
+        comma = self._next_comma(start, limit)
+        while comma >= 0:
             if not self._opens_title(comma + 1, limit, first=False):
                 return _trimmed(text, start, self._before_next_name(start, comma))
+            comma = self._next_comma(comma + 1, limit)
         return _trimmed(text, start, self._before_next_name(start, limit))
 
     def before(self, name_start: int, bound: int) -> Span | None:
         """The title written directly before a name ("Russian Ambassador to the DPRK ..."),
         not reaching back before `bound`."""
         v = self.words
-        tokens = self._backwards(name_start, bound)
-        last = next(tokens, None)
-        if (last is None or last.word == "," or last.word in v.connectors
-                or self.text[last.end:name_start].strip()):
+        last = self._token_before(name_start, bound)
+        if (last is None or last[2] == "," or last[2] in v.connectors
+                or self.text[last[1]:name_start].strip()):
             return None
-        kept = self._title_run(last, tokens)
-        while kept and (kept[0].word in v.connectors or kept[0].word in v.honorifics
-                        or kept[0].word == ","):
+        kept = self._title_run(last, bound)
+        while kept and (kept[0][2] in v.connectors or kept[0][2] in v.honorifics
+                        or kept[0][2] == ","):
             kept.pop(0)
         kept = _after_organisation(kept, v)
-        words = {t.word for t in kept}
+        words = {word for _, _, word in kept}
         if not kept or not (words & v.before_name or words & v.lowercase_before):
             return None
-        return Span(kept[0].start, kept[-1].end)
+        return Span(kept[0][0], kept[-1][1])
 
-    def _backwards(self, end: int, bound: int):
-        """The tokens of text[bound:end], last first."""
-        size, reversed_text = len(self.text), self.reversed
-        position, stop = size - end, size - bound
-        while match := TOKEN_BACKWARDS.match(reversed_text, position, stop):
-            position = match.end()
-            yield _Token(size - match.end(1), size - match.start(1), match.group(1)[::-1])
+    def _token_before(self, end: int, bound: int) -> _Token | None:
+        """The last token of text[bound:end]."""
+        size = len(self.text)
+        match = TOKEN_BACKWARDS.match(self.reversed, size - end, size - bound)
+        if match is None:
+            return None
+        return size - match.end(1), size - match.start(1), match.group(1)[::-1]
 
-    def _title_run(self, last: _Token, tokens) -> list[_Token]:
+    def _title_run(self, last: _Token, bound: int) -> list[_Token]:
         """The tokens that read as title, from `last` backwards, in text order."""
         kept, token = [], last
         while token is not None:
-            previous = next(tokens, None)
-            if not self._title_token(token.word, previous):
+            word = token[2]
+            if word != "," and not self._title_word(word):
+                break
+            previous = self._token_before(token[0], bound)
+            # a comma inside a title follows a capitalised word: "the C.C., WPK"
+            if word == "," and (previous is None or not previous[2][:1].isupper()):
                 break
             kept.append(token)
             token = previous
         kept.reverse()
         return kept
 
-    def _title_token(self, word: str, previous: _Token | None) -> bool:
+    def _title_word(self, word: str) -> bool:
         v = self.words
-        if word == ",":   # a comma inside a title follows a capitalised word: "the C.C., WPK"
-            return previous is not None and previous.word[:1].isupper()
         if word in v.connectors or word in v.lowercase_before:
             return True
         return word.strip("()")[:1].isupper() and word not in v.honorifics
 
-    def _commas(self, start: int, limit: int):
-        """Offsets of the commas in text[start:limit] that separate segments."""
-        text = self.text
-        comma = text.find(",", start, limit)
-        while comma >= 0:
-            if not self._inside_phrase(comma):
-                yield comma
-            comma = text.find(",", comma + 1, limit)
+    def _next_comma(self, start: int, limit: int) -> int:
+        """The offset of the first comma in text[start:limit] that separates segments, or -1."""
+        comma = self.text.find(",", start, limit)
+        while comma >= 0 and self._inside_phrase(comma):
+            comma = self.text.find(",", comma + 1, limit)
+        return comma
 
     def _inside_phrase(self, comma: int) -> bool:
-        return any(self.text.startswith(phrase, comma - index)
-                   for phrase, index in self.words.comma_phrases)
+        for phrase, index in self.words.comma_phrases:
+            if self.text.startswith(phrase, comma - index):
+                return True
+        return False
 
     def _next_name(self, start: int, end: int) -> int | None:
         """Where the first name starting in text[start:end] starts."""
@@ -206,9 +207,9 @@ def _after_organisation(kept: list[_Token], v: _Vocabulary) -> list[_Token]:
     last "and" or comma when what precedes it holds no title word (it ends an organisation's
     name, not a title)."""
     for index in range(len(kept) - 1, 0, -1):
-        if kept[index].word in ("and", ","):
-            before = {t.word for t in kept[:index]}
-            after = {t.word for t in kept[index + 1:]}
+        if kept[index][2] in ("and", ","):
+            before = {word for _, _, word in kept[:index]}
+            after = {word for _, _, word in kept[index + 1:]}
             if after & v.before_name and not before & v.before_name:
                 return kept[index + 1:]
     return kept
