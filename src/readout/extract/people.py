@@ -31,7 +31,7 @@ class Mention:
     name: NameMatch
     sentence: Span
     title: str | None
-    title_span: Span | None
+    title_span: tuple[int, int] | None
     listing: int | None            # index of the attendance list holding it
     role: str
     delegation: str | None = None  # country of the delegation the person leads
@@ -41,20 +41,27 @@ class Mention:
 
 @dataclass(frozen=True)
 class _Contexts:
-    mention_before: tuple[str, ...]   # ending the 40 characters before a name (or its title)
-    mention_after: re.Pattern         # matched at the end of a name
+    # The phrases before a name are matched backwards, in the reversed text from the name's
+    # (or its title's) start: one anchored match instead of a search at every offset of the
+    # window. "\b" at the window's far end holds as it would at the start of a slice.
+    mention_before: re.Pattern   # within 40 characters
+    mention_after: re.Pattern    # matched at the end of a name
     head_after: tuple[str, ...]
-    head_before: re.Pattern
+    head_before: re.Pattern      # within 20 characters
 
 
 @lru_cache(maxsize=1)
 def _contexts() -> _Contexts:
     data = load_yaml("titles.yaml")
     return _Contexts(
-        mention_before=tuple(p.strip() for p in data["mention_only_before"]),
+        mention_before=_backwards(data["mention_only_before"], r"\s*(?:%s)"),
         mention_after=re.compile(r"[\s-]*(?:%s)\b" % "|".join(re.escape(p) for p in data["mention_only_after"])),
         head_after=tuple(data["delegation_head_after"]),
-        head_before=re.compile(r"\b(?:%s)\s*$" % "|".join(re.escape(p) for p in data["delegation_head_before"])))
+        head_before=_backwards(data["delegation_head_before"], r"\s*(?:%s)\b"))
+
+
+def _backwards(phrases: list[str], pattern: str) -> re.Pattern:
+    return re.compile(pattern % "|".join(re.escape(phrase[::-1]) for phrase in phrases))
 
 
 def collect_people(text: str, names: list[NameMatch], sentences: list[Span],
@@ -78,12 +85,14 @@ def _mentions(text, names, sentences, lists) -> list[Mention]:
         before = titles.before(name.start, bound)
         after = None if listing is not None and titles_first[listing] else \
             titles.after(name.end, sentence.end)
-        eponym = _eponym(text, name, before, bound, previous_eponym, rules)
-        role = _role(text, name, listing, eponym, sentence, lead, before, rules)
-        title = join_titles(before.of(text) if before else None, after.of(text) if after else None)
+        start = before[0] if before else name.start   # of the name and the title before it
+        eponym = _eponym(text, titles.reversed, name, start, bound, previous_eponym, rules)
+        role = _role(text, titles.reversed, name, listing, eponym, sentence, lead, start, rules)
+        title = join_titles(text[before[0]:before[1]] if before else None,
+                            text[after[0]:after[1]] if after else None)
         out.append(Mention(name, sentence, title, after or before, listing, role,
                            delegation=_delegation_country(text, sentence, name.start)))
-        previous_end, previous_eponym = (after.end if after else name.end), eponym
+        previous_end, previous_eponym = (after[1] if after else name.end), eponym
     return out
 
 
@@ -111,27 +120,23 @@ def _list_of(name: NameMatch, lists: list[AttendanceList]) -> int | None:
 JOINED = re.compile(r"\s*(?:and|,)\s*")
 
 
-def _eponym(text, name, before, bound, previous_eponym, rules: _Contexts) -> bool:
-    start = before.start if before else name.start
-    if (_ends_with(text, rules.mention_before, max(0, start - 40), start)
+def _eponym(text, reversed_text, name, start, bound, previous_eponym, rules: _Contexts) -> bool:
+    if (_ends_with(reversed_text, rules.mention_before, start, 40)
             or rules.mention_after.match(text, name.end, name.end + 40)):
         return True
     return previous_eponym and bool(JOINED.fullmatch(text, bound, start))
 
 
-def _ends_with(text: str, phrases: tuple[str, ...], start: int, end: int) -> bool:
-    """Does text[start:end] end with one of `phrases` and spaces? (A regex "(?:...)\\s*$" would
-    be tried at every offset of the window.)"""
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return text.endswith(phrases, start, end)
+def _ends_with(reversed_text: str, backwards: re.Pattern, end: int, window: int) -> bool:
+    """Do the `window` characters before `end` end with what `backwards` matches?"""
+    size = len(reversed_text)
+    return backwards.match(reversed_text, size - end, size - max(0, end - window)) is not None
 
 
-def _role(text, name, listing, eponym, sentence, lead, before, rules: _Contexts) -> str:
+def _role(text, reversed_text, name, listing, eponym, sentence, lead, start, rules: _Contexts) -> str:
     if eponym:
         return "mentioned"
-    start = before.start if before else name.start
-    if rules.head_before.search(text[max(0, start - 20):start]) or text.startswith(rules.head_after, name.end + 1):
+    if _ends_with(reversed_text, rules.head_before, start, 20) or text.startswith(rules.head_after, name.end + 1):
         return "principal"
     if listing is not None or is_spouse(text, start):
         return "participant"
@@ -190,7 +195,8 @@ def _group(mentions: list[Mention]) -> list[PersonMention]:
         if mention.title and mention.title not in titles[key]:
             titles[key].append(mention.title)
             person.title = person.title or mention.title
-            person.title_span = person.title_span or mention.title_span
+            if person.title_span is None and mention.title_span:
+                person.title_span = Span(*mention.title_span)
     for key, person in people.items():
         person.titles = titles[key]
     return list(people.values())

@@ -19,7 +19,10 @@ from functools import lru_cache
 
 from readout.domain import load_yaml
 from readout.extract.countries import country_in
-from readout.model import Span
+
+# (start, end) of a title. Not a model.Span: most are read and dropped, and a frozen dataclass
+# costs a microsecond or two to build; people.py makes Spans of the ones it keeps.
+Offsets = tuple[int, int]
 
 COMMA = re.compile(r"\s*,\s*")
 AND = re.compile(r"\s*and\s*")
@@ -74,7 +77,7 @@ class Titles:
         self.name_starts = sorted(name_starts)
         self.words = vocabulary()
 
-    def after(self, name_end: int, limit: int) -> Span | None:
+    def after(self, name_end: int, limit: int) -> Offsets | None:
         """The title written after a name and a comma, up to `limit` (end of sentence)."""
         text = self.text
         match = COMMA.match(text, name_end, limit)
@@ -88,7 +91,7 @@ class Titles:
             comma = self._next_comma(comma + 1, limit)
         return _trimmed(text, start, self._before_next_name(start, limit))
 
-    def before(self, name_start: int, bound: int) -> Span | None:
+    def before(self, name_start: int, bound: int) -> Offsets | None:
         """The title written directly before a name ("Russian Ambassador to the DPRK ..."),
         not reaching back before `bound`."""
         v = self.words
@@ -97,6 +100,8 @@ class Titles:
                 or self.text[last[1]:name_start].strip()):
             return None
         kept = self._title_run(last, bound)
+        if not kept:
+            return None
         while kept and (kept[0][2] in v.connectors or kept[0][2] in v.honorifics
                         or kept[0][2] == ","):
             kept.pop(0)
@@ -104,7 +109,7 @@ class Titles:
         words = {word for _, _, word in kept}
         if not kept or not (words & v.before_name or words & v.lowercase_before):
             return None
-        return Span(kept[0][0], kept[-1][1])
+        return kept[0][0], kept[-1][1]
 
     def _token_before(self, end: int, bound: int) -> _Token | None:
         """The last token of text[bound:end]."""
@@ -194,12 +199,12 @@ class Titles:
                                     or following.group(1).islower())
 
 
-def _trimmed(text: str, start: int, end: int) -> Span | None:
+def _trimmed(text: str, start: int, end: int) -> Offsets | None:
     while end > start and text[end - 1] in " ,;":
         end -= 1
     if end - start > 1 and text[end - 1] == "." and text[end - 2].islower():
         end -= 1
-    return Span(start, end) if end > start else None
+    return (start, end) if end > start else None
 
 
 def _after_organisation(kept: list[_Token], v: _Vocabulary) -> list[_Token]:
