@@ -98,6 +98,8 @@ def test_bench_quick_small_measures_every_key(run_readout):
     assert sum(measured["dask_batches"]) > 2 and measured["reingest_added"] == 0
     assert 0.9 * measured["sizes"]["rss_100k"] <= measured["store_docs"] <= measured["sizes"]["rss_100k"]
     assert measured["timeline_queries"] >= 200 and measured["fulltext_queries"] >= 200
+    assert measured["page_errors"] == 0 and measured["page_p95_ms"] > 0  # pages over that store
+    assert measured["load_requests"] == 2 * 200 and measured["load_errors"] == 0
 
 
 def test_child_reports_its_own_peak_memory_not_its_parents(templates, tmp_path):
@@ -111,3 +113,75 @@ def test_child_reports_its_own_peak_memory_not_its_parents(templates, tmp_path):
     run = ingest_in_child(dump, str(tmp_path / "d.db"))
     assert run.exit_code == 0 and 30 < run.peak_rss_mb < 500
     del held
+
+
+@pytest.fixture(scope="module")
+def gold_store(tmp_path_factory) -> str:
+    from test_api import fill
+
+    path = str(tmp_path_factory.mktemp("bench-serve") / "gold.db")
+    fill(path)
+    return path
+
+
+def test_page_latencies_ask_the_real_server_for_every_kind(gold_store):
+    """The mechanics of issue 5's measurement on a small store (no timing is asserted)."""
+    from readout.bench.pages import API_KINDS, PAGE_KINDS, page_latencies
+
+    measured = page_latencies(gold_store, count=3, seed=1)
+    assert measured["page_errors"] == 0, measured["page_error_first"]
+    assert measured["page_requests"] == 3 * len(PAGE_KINDS + API_KINDS)
+    for kind in PAGE_KINDS + API_KINDS:
+        assert 0 < measured[f"{kind}_p50_ms"] <= measured[f"{kind}_p95_ms"], kind
+    assert measured["page_p95_ms"] == measured[f"{measured['page_slowest_kind']}_p95_ms"]
+
+
+def test_sampled_requests_name_what_the_store_holds(gold_store):
+    from readout.bench.pages import sample_requests
+    from readout.store import open_store
+
+    with open_store(gold_store) as store:
+        asked = sample_requests(store, 5, seed=2)
+        ids = {e["entity_id"] for e in store.list_people(1000)}
+        documents = {d["id"] for d in store.list_documents(1000)}
+    assert all(len(requests) == 5 for requests in asked.values())
+    assert {r.path.split("/")[2] for r in asked["page_person"]} <= ids
+    assert {int(r.path.split("/")[-1]) for r in asked["page_event"]} <= documents
+
+
+def test_load_run_sends_at_the_rate_and_counts_every_answer(gold_store):
+    from readout.bench.load import load_run
+
+    measured = load_run(gold_store, seconds=1.5, rate=20, seed=3)
+    assert measured["load_requests"] == 30
+    assert measured["load_served"] + measured["load_errors"] == 30
+    assert measured["load_errors"] == 0, measured["load_error_kinds"]
+    assert measured["load_p50_ms"] <= measured["load_p95_ms"] <= measured["load_p99_ms"]
+
+
+def test_load_run_counts_a_broken_server_as_errors(gold_store, monkeypatch):
+    """Answers that are not 2xx are errors, not latencies."""
+    import asyncio
+
+    from readout.bench import load
+    from readout.bench.pages import Request, running_server
+
+    with running_server(gold_store) as base:
+        outcome = asyncio.run(load.drive(base, [Request("x", "/api/documents/999999")] * 4
+                                         + [Request("y", "/api/outlets")] * 2, rate=50))
+    figures = load.summary(outcome, 50)
+    assert figures["load_errors"] == 4 and figures["load_served"] == 2
+    assert figures["load_error_kinds"] == {"x: HTTP 404": 4}
+
+
+def test_bench_load_alone(run_readout):
+    result = run_readout("bench", "--load", "--size", "small", "--load-seconds", "1", "--json")
+    assert result.returncode == 0, result.stderr
+    measured = json.loads(result.stdout)
+    assert measured["load_requests"] == 200 and measured["load_errors"] == 0
+    assert measured["store_docs"] > 0 and measured["load_seconds"] == 1
+
+
+def test_bad_load_seconds_is_refused_in_one_line():
+    with pytest.raises(ReadoutError, match="--load-seconds"):
+        make_plan(quick=True, size="small", load_seconds=-1)

@@ -7,7 +7,9 @@ The measurements, in the order they run:
    stored, extraction excluded: step 1 measures it);
 4. `readout ingest` of two JSONL dumps in child processes: peak memory of each, and the
    time of ingesting the smaller one again (nothing new) against the first time;
-5. query latency on the large store (built once and kept), or on step 4's larger store.
+5. query latency on the large store (built once and kept), or on step 4's larger store;
+6. page and API latency of `readout serve` over that store (readout.bench.pages);
+7. a bounded load run against the server: mixed requests at a fixed rate (readout.bench.load).
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from time import perf_counter
 from readout.bench import measure
 from readout.bench.bigstore import default_path, ensure_store
 from readout.bench.corpus import Corpus, load_templates
+from readout.bench.pages import page_latencies
 from readout.bench.queries import latencies
 from readout.domain import load_yaml
 from readout.errors import ReadoutError
@@ -46,14 +49,17 @@ class Plan:
     rss_large: int     # ... and peak_rss_mb_100k
     store: int | None  # articles of the query store; None: use the rss_large ingest's store
     queries: int
+    page_requests: int = 100  # of each page and API kind
     seed: int = 0
+    load_seconds: float = 60.0  # the load run's length (issue 6: 60 s at 200 requests/s)
+    load_rate: float = 200.0
     postgres: str | None = None
     store_path: Path | None = None
     notes: list[str] = field(default_factory=list)
 
 
 def make_plan(quick: bool, size: str | None, postgres: str | None = None,
-              store_path: Path | None = None, seed: int = 0) -> Plan:
+              store_path: Path | None = None, seed: int = 0, load_seconds: float | None = None) -> Plan:
     """Sizes from bench.yaml: `size` names a preset (full, quick, small) or gives the number
     of articles of the throughput corpus of the full or quick preset."""
     rules = load_yaml("bench.yaml")
@@ -65,8 +71,11 @@ def make_plan(quick: bool, size: str | None, postgres: str | None = None,
                              f"{', '.join(PRESETS)}")
         sizes["corpus"] = int(size)
     store = sizes["store"]
+    if load_seconds is not None and load_seconds <= 0:
+        raise BenchError(f"--load-seconds {load_seconds:g}: give a number of seconds above 0")
     return Plan(mode, sizes["corpus"], sizes["rss_small"], sizes["rss_large"], store, rules["queries"],
-                seed, postgres, (store_path or default_path(store)) if store else None)
+                sizes["pages"], seed, load_seconds or sizes["load_seconds"], rules["load"]["rate"],
+                postgres, (store_path or default_path(store)) if store else None)
 
 
 def run(plan: Plan, log: Callable[[str], None] = lambda message: None) -> dict:
@@ -81,7 +90,8 @@ def run(plan: Plan, log: Callable[[str], None] = lambda message: None) -> dict:
         workdir = Path(work)
         throughput(plan, Corpus(templates, plan.seed), workdir, results, log)
         memory(plan, templates, workdir, results, log)
-        queries(plan, workdir, results, log)
+        path = queries(plan, workdir, results, log)
+        serving(plan, path, results, log)
     results["sizes"] = {"corpus": plan.corpus, "rss_10k": plan.rss_small, "rss_100k": plan.rss_large,
                         "store": results["store_docs"]}
     results["notes"] = plan.notes
@@ -148,7 +158,7 @@ def reingest(dump: Path, db: Path, first: measure.ChildRun, results: dict, log) 
     results["reingest_ratio_wall"] = again.wall_seconds / first.wall_seconds
 
 
-def queries(plan: Plan, workdir: Path, results: dict, log) -> None:
+def queries(plan: Plan, workdir: Path, results: dict, log) -> Path:
     if plan.store:
         log(f"making sure the {plan.store}-article store at {plan.store_path} is built (long the first time)")
         ensure_store(plan.store_path, plan.store, plan.seed + 3,
@@ -160,6 +170,43 @@ def queries(plan: Plan, workdir: Path, results: dict, log) -> None:
     with open_store(str(path)) as store:
         results["store_docs"] = store.count_documents()
         results.update(latencies(store, plan.queries, plan.seed))
+    return path
+
+
+def serving(plan: Plan, path: Path, results: dict, log) -> None:
+    """Pages and API answers timed one at a time, then the load run, over the query store."""
+    results.update(page_latencies(str(path), plan.page_requests, plan.seed, log))
+    results.update(load_only(plan, path, log))
+
+
+def load_only(plan: Plan, path: Path, log=lambda message: None) -> dict:
+    """The load run over the store at `path`."""
+    from readout.bench.load import load_run
+
+    return load_run(str(path), plan.load_seconds, plan.load_rate, plan.seed, log)
+
+
+def run_load(plan: Plan, log: Callable[[str], None] = lambda message: None) -> dict:
+    """`readout bench --load`: the load run alone, over the large store (built if missing),
+    or, for a plan without one, over a store of plan.rss_large generated articles."""
+    results: dict = {"mode": f"{plan.mode}, load only",
+                     "date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": machine()}
+    with tempfile.TemporaryDirectory(prefix="readout-bench-") as work:
+        if plan.store:
+            log(f"making sure the {plan.store}-article store at {plan.store_path} is built")
+            ensure_store(plan.store_path, plan.store, plan.seed + 3, on_progress=lambda n: log(f"  {n} articles stored"))
+            path = plan.store_path
+        else:
+            path = Path(work) / "load.db"
+            dump = Corpus(load_templates(), plan.seed + 2).write_jsonl(Path(work) / "load.jsonl", plan.rss_large)
+            log(f"readout ingest of {plan.rss_large} articles for the load run")
+            measure.ingest_in_child(dump, str(path))
+        with open_store(str(path)) as store:
+            results["store_docs"] = store.count_documents()
+        results.update(load_only(plan, path, log))
+    results["notes"] = plan.notes
+    results["machine"]["load_average_end"] = os.getloadavg()
+    return results
 
 
 def machine() -> dict:

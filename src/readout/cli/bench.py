@@ -21,15 +21,20 @@ def bench(quick: bool = typer.Option(False, "--quick", help="A few thousand arti
                                                     help="PostgreSQL server to measure ingest on (a scratch database is made and dropped)"),
           store_500k: Optional[Path] = typer.Option(None, "--store-500k", metavar="PATH",
                                                     help="Where the 500,000-article query store is kept (default ~/.cache/readout/bench)"),
-          seed: int = typer.Option(0, "--seed", help="Seed of the generated corpus")):
-    """Measure readout on a corpus generated from the real articles; targets from issue 4."""
+          seed: int = typer.Option(0, "--seed", help="Seed of the generated corpus"),
+          load: bool = typer.Option(False, "--load", help="Only the load run: readout serve asked for "
+                                    "200 mixed requests/s (also part of the full bench)"),
+          load_seconds: Optional[float] = typer.Option(None, "--load-seconds", metavar="S",
+                                                       help="Length of the load run (default 60 s in full)")):
+    """Measure readout on a corpus generated from the real articles; targets from issues 4-6."""
     from readout.bench import make_plan, run, verdicts
+    from readout.bench.run import run_load
 
-    plan = make_plan(quick, size, db_postgres, store_500k, seed)
+    plan = make_plan(quick, size, db_postgres, store_500k, seed, load_seconds)
     started = time.monotonic()
     log = lambda message: err_console.print(f"{time.monotonic() - started:7.1f}s  {message}",  # noqa: E731
                                             style="dim", highlight=False)
-    results = run(plan, log=log)
+    results = run_load(plan, log=log) if load else run(plan, log=log)
     if as_json:
         print(json.dumps(results, indent=2))
         return
