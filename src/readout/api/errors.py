@@ -11,6 +11,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from readout.errors import KnowledgeBaseError, ReadoutError, StoreError, UnreadableInput
@@ -28,6 +29,27 @@ class ApiError(Exception):
     def __init__(self, status: int, code: str, message: str, headers: dict | None = None):
         super().__init__(message)
         self.status, self.code, self.message, self.headers = status, code, message, headers
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(description="stable, e.g. not_found, invalid_request")
+    message: str = Field(description="one line saying what was wrong")
+
+
+class ErrorBody(BaseModel):
+    """Every error of the server, whatever the endpoint or status."""
+
+    error: ErrorDetail
+
+
+def declared(*statuses: int) -> dict:
+    """OpenAPI `responses` for the error statuses an endpoint can answer with: the schema
+    then says what a client (and schemathesis) will get, in place of FastAPI's own 422 shape."""
+    return {status: {"model": ErrorBody, "description": STATUS_CODES[status]} for status in statuses}
+
+
+# Any read endpoint: a bad parameter, nothing found, a store that cannot be read, a failure.
+READ_ERRORS = declared(400, 404, 422, 500, 503)
 
 
 def error_body(code: str, message: str) -> dict:

@@ -2,22 +2,36 @@
 ranges, patterns: a bad one is a 422 in the error shape) and calls one function of answers."""
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
+from pydantic import BeforeValidator
 
 from readout.api import answers
+from readout.api.errors import READ_ERRORS
 from readout.api.queries import Filters
 
-router = APIRouter(prefix="/api")
+router = APIRouter(prefix="/api", responses=READ_ERRORS)
 
 # No NUL anywhere (PostgreSQL refuses it in text), bounded lengths everywhere.
 TEXT = r"^[^\x00]*$"
 Limit = Annotated[int, Query(ge=1, le=500, description="items per page")]
 Offset = Annotated[int, Query(ge=0, le=1_000_000, description="items to skip")]
-Since = Annotated[date | None, Query(description="from this date (YYYY-MM-DD)")]
-Until = Annotated[date | None, Query(description="up to this date (YYYY-MM-DD)")]
+
+
+def iso_day(value):
+    """A date only as YYYY-MM-DD: pydantic would also read a number as seconds since 1970,
+    so that ?until=0 meant 1970-01-01 and ?since=1700000000 a day of 2023."""
+    if isinstance(value, date) or (isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)):
+        return value
+    raise ValueError("expected a date as YYYY-MM-DD")
+
+
+IsoDay = Annotated[date, BeforeValidator(iso_day)]
+Since = Annotated[IsoDay | None, Query(description="from this date (YYYY-MM-DD)")]
+Until = Annotated[IsoDay | None, Query(description="up to this date (YYYY-MM-DD)")]
 Country = Annotated[str | None, Query(pattern=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3")]
 EventType = Annotated[str | None, Query(pattern=r"^[a-z_]{1,40}$", description="e.g. talks")]
 Outlet = Annotated[str | None, Query(min_length=1, max_length=200, pattern=TEXT,

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel, Field
 
+from readout.api.errors import declared
 from readout.api.security import bearer, permitted_file, require_token
 from readout.contract import to_record
 from readout.errors import KnowledgeBaseError
@@ -31,7 +32,8 @@ def writer(request: Request,
     require_token(request, credentials)
 
 
-router = APIRouter(prefix="/api", dependencies=[Depends(writer)], tags=["writes"])
+router = APIRouter(prefix="/api", dependencies=[Depends(writer)], tags=["writes"],
+                   responses=declared(400, 401, 403, 404, 413, 415, 422, 500, 503))
 kb_lock = threading.Lock()  # one import at a time: each rewrites the user KB file whole
 
 

@@ -11,7 +11,7 @@ from pydantic import BeforeValidator, StringConstraints
 
 from readout.api import answers
 from readout.api.queries import Filters
-from readout.api.routes import TEXT, DocumentId, EntityId, Limit, Offset, store_of
+from readout.api.routes import TEXT, DocumentId, EntityId, IsoDay, Limit, Offset, store_of
 from readout.web import graph, highlight, render
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
@@ -19,7 +19,7 @@ router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 # A filter form sends empty fields for "any": read them as not given, then check the rest
 # as the API does (the constraints sit inside the union, so that None need not meet them).
 Blank = BeforeValidator(lambda value: None if value == "" else value)
-Day = Annotated[date | None, Blank, Query()]
+Day = Annotated[IsoDay | None, Blank, Query()]
 Country = Annotated[Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None, Blank, Query()]
 EventType = Annotated[Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,40}$")] | None, Blank,
                       Query()]
