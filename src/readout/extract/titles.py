@@ -73,6 +73,7 @@ class Titles:
 
     def __init__(self, text: str, name_starts):
         self.text = text
+        self.size = len(text)
         self.reversed = text[::-1]
         self.name_starts = sorted(name_starts)
         self.words = vocabulary()
@@ -113,11 +114,12 @@ class Titles:
 
     def _token_before(self, end: int, bound: int) -> _Token | None:
         """The last token of text[bound:end]."""
-        size = len(self.text)
+        size = self.size
         match = TOKEN_BACKWARDS.match(self.reversed, size - end, size - bound)
         if match is None:
             return None
-        return size - match.end(1), size - match.start(1), match.group(1)[::-1]
+        word = match.group(1)
+        return size - match.end(), size - match.end() + len(word), word[::-1]
 
     def _title_run(self, last: _Token, bound: int) -> list[_Token]:
         """The tokens that read as title, from `last` backwards, in text order."""
