@@ -27,6 +27,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
+import threading
 import zlib
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
@@ -37,6 +38,7 @@ from rapidfuzz.utils import default_process
 from sqlalchemy import Connection, bindparam, func, insert, select, union_all, update
 
 from readout.errors import StoreError
+from readout.store.bulk import insert_many
 from readout.store.read import iso
 from readout.store.rows import Rows
 from readout.store.tables import (change_people, document_changes, documents, entities, events, mentions,
@@ -93,20 +95,40 @@ class Report:
     def names(self) -> frozenset[str]:
         return names_in(self.text)
 
-    @cached_property
+    @property
     def shingles(self) -> frozenset[tuple[str, ...]]:
-        words = WORD.findall(self.text.lower())
-        return frozenset(zip(words, words[1:], words[2:]))
+        return shingles_of(self.text)
 
     @cached_property
     def buckets(self) -> list[int]:
         """The LSH bucket of each band of the names; none for a text with too few names."""
         if len(self.names) < RULE.min_names:
             return []
-        sketch = minhash()(num_perm=BANDS * ROWS, permutations=permutations(), scheme=SCHEME, hashfunc=zlib.crc32)
+        sketch = blank_sketch()
         sketch.update_batch([name.encode() for name in self.names])
         values = sketch.hashvalues.astype(">u4")  # one byte order, whatever the machine's
         return [band_key(band, values[band * ROWS:(band + 1) * ROWS].tobytes()) for band in range(BANDS)]
+
+
+@lru_cache(maxsize=1024)
+def shingles_of(text: str) -> frozenset[tuple[str, ...]]:
+    """The 3-word shingles of a text, remembered like its names: a recent document is checked
+    as a candidate again and again, and its shingles cost more than the check."""
+    words = WORD.findall(text.lower())
+    return frozenset(zip(words, words[1:], words[2:]))
+
+
+_local = threading.local()  # a sketch per thread: the API's workers may store at once
+
+
+def blank_sketch():
+    """One MinHash emptied for each text: building a new one costs as much as hashing the names."""
+    sketch = getattr(_local, "sketch", None)
+    if sketch is None:
+        sketch = _local.sketch = minhash()(num_perm=BANDS * ROWS, permutations=permutations(), scheme=SCHEME,
+                                           hashfunc=zlib.crc32)
+    sketch.clear()
+    return sketch
 
 
 @lru_cache(maxsize=4096)
@@ -154,9 +176,7 @@ def report_of(document_id: int, rows: Rows) -> Report:
 def link_reports(conn: Connection, reports: list[Report]) -> None:
     """Store the buckets of all, then link each in id order, so that a later document of the
     batch finds an earlier one as it would find a document stored before."""
-    rows = [{"bucket": key, "document_id": r.id} for r in reports for key in set(r.buckets)]
-    if rows:
-        conn.execute(insert(story_buckets), rows)
+    insert_many(conn, story_buckets, [{"bucket": key, "document_id": r.id} for r in reports for key in set(r.buckets)])
     previous = previous_versions(conn, reports)
     stories: dict[int, int] = {}  # document -> first document of its story, found in this batch
     for report in reports:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, bindparam, insert, select
 
 from readout.store import versions
+from readout.store.bulk import insert_many
 from readout.store.rows import Rows
 from readout.store.tables import documents, entities, event_participants, events, mentions
 
@@ -92,5 +93,4 @@ def insert_events(conn: Connection, fresh: list[Rows], ids: dict[str, int]) -> N
 
 
 def insert_rows(conn: Connection, table, rows: list[dict]) -> None:
-    if rows:
-        conn.execute(insert(table), rows)
+    insert_many(conn, table, rows)
