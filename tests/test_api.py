@@ -15,7 +15,7 @@ from sqlalchemy import text
 
 from readout.analyze.compare import compare
 from readout.analyze.network import network
-from readout.analyze.person import person_profile
+from readout.analyze.person import person_profile, profile_of
 from readout.analyze.rank import rank
 from readout.analyze.timeline import timeline
 from readout.analyze.titles import title_changes, title_history
@@ -169,10 +169,43 @@ def test_people_and_outlets(client, gold):
 
 def test_person_is_the_person_profile(client, gold):
     found = get(client, "/api/people/choe-son-hui")
-    assert found == json.loads(json.dumps(person_profile(gold, "choe-son-hui")))
+    assert found == json.loads(json.dumps(profile_of(gold, "choe-son-hui", 500)))
+    whole = person_profile(gold, "choe-son-hui")  # the CLI's: every appearance
+    assert {k: v for k, v in found.items() if k not in ("query", "resolved_by")} == \
+        {k: v for k, v in json.loads(json.dumps(whole)).items() if k not in ("query", "resolved_by")}
     assert "최선희" in found["aliases"]["hangul"]
     by_name = get(client, "/api/person", name="Ch'oe Sŏn-hŭi")
     assert by_name["entity_id"] == "choe-son-hui" and by_name["titles"] == found["titles"]
+
+
+def test_a_person_seen_only_undated_has_a_page(gold_db, tmp_path):
+    """Found by the page benchmark: /people/x-o-chun-ryong answered 500 when none of the
+    person's appearances had a date (the template asked for the first of no dates)."""
+    import shutil
+
+    from readout.store.tables import documents, events, mentions
+
+    copy = str(shutil.copy(gold_db, tmp_path / "undated.db"))
+    with open_store(copy) as store:
+        with store.engine.begin() as conn:
+            for table, column in ((documents, "published"), (mentions, "published"), (events, "date")):
+                conn.execute(table.update().values({column: None}))
+        with TestClient(create_app(Settings(), store=store)) as own:
+            assert get(own, "/api/people/choe-son-hui/timeline")["appearances"]
+            page = own.get("/people/choe-son-hui")
+            assert page.status_code == 200 and 'id="first-seen"></dd>' in page.text
+
+
+def test_a_person_s_answers_cover_the_latest_appearances_asked_for(client, gold):
+    whole = get(client, "/api/people/kim-jong-un/timeline")
+    latest = get(client, "/api/people/kim-jong-un/timeline", last=2)
+    assert whole["appearance_count"] == latest["appearance_count"] == len(whole["appearances"]) > 2
+    newest = sorted(whole["appearances"], key=lambda a: (a["published"] or "", a["document_id"]))[-2:]
+    assert {a["document_id"] for a in latest["appearances"]} == {a["document_id"] for a in newest}
+    person = get(client, "/api/people/kim-jong-un", last=2)
+    assert len(person["appearances"]) == 2 and person["appearance_count"] == whole["appearance_count"]
+    shown = {a["document_id"] for a in person["appearances"]}
+    assert all(set(t["documents"]) <= shown for t in person["titles"])
 
 
 def test_timeline_titles_and_changes(client, gold):

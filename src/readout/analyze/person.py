@@ -30,25 +30,50 @@ class PersonNotFound(ReadoutError):
                          f"{store_name}); `readout people` lists the stored ones")
 
 
-def person_profile(store, name: str, country: str | None = None) -> dict:
+def person_profile(store, name: str, country: str | None = None, last: int | None = None) -> dict:
     """Everything readout knows of the person NAME names (`country`, ISO alpha-3, breaks ties
-    between namesakes). Raises PersonNotFound when no one matches."""
+    between namesakes). Raises PersonNotFound when no one matches. With `last`, appearances,
+    titles and co-attendees are those of the person's latest `last` appearances only."""
     resolver = Resolver.default()
     resolution = resolver.resolve(name.strip(), country)
     known = resolver.person(resolution.entity_id) if resolution.is_known else None
     entity = _kb_entity(known) if known else _stored_entity(store, name.strip(), resolution)
     if entity is None:
         raise PersonNotFound(name, store.name)
-    appearances = store.person_timeline(entity["entity_id"], limit=None, oldest_first=True)
+    return _profile(store, entity, known, {"query": name, "resolved_by": resolution.reason,
+                                           "score": resolution.score}, last)
+
+
+def profile_of(store, entity_id: str, last: int | None = None) -> dict:
+    """The person view of the stored entity `entity_id` as it is, never read as a name (a
+    new entity's id such as x-o-chun-ryong reads as the known O Chun Ryong's name)."""
+    known = Resolver.default().person(entity_id)
+    entity = _kb_entity(known) if known else _stored_entity_by_id(store, entity_id)
+    if entity is None:
+        raise PersonNotFound(entity_id, store.name)
+    return _profile(store, entity, known, {"query": entity_id, "resolved_by": "entity id",
+                                           "score": 1.0}, last)
+
+
+def _profile(store, entity: dict, known: Person | None, read_as: dict, last: int | None) -> dict:
+    """A person's aliases, titles, appearances and co-attendees; of the latest `last`
+    appearances when given (a leader named in most of an archive has hundreds of thousands)."""
+    entity_id = entity["entity_id"]
+    if last is None:
+        appearances = store.person_timeline(entity_id, limit=None, oldest_first=True)
+        window = None
+    else:
+        appearances = store.person_timeline(entity_id, limit=last)[::-1]
+        window = sorted({a["document_id"] for a in appearances})
     aliases = _aliases(known)
     written = list(dict.fromkeys(a["mention"] for a in appearances if a["mention"]))
     if written:
         aliases[WRITTEN] = written
-    return {**entity, "query": name, "resolved_by": resolution.reason,
-            "score": resolution.score, "aliases": aliases,
-            "titles": title_history(store, entity["entity_id"]),
+    return {**entity, **read_as, "aliases": aliases,
+            "titles": title_history(store, entity_id, window),
             "appearances": appearances,
-            "co_attendees": co_attendees(store, entity["entity_id"])}
+            "appearance_count": store.count_appearances(entity_id) if window is not None else len(appearances),
+            "co_attendees": co_attendees(store, entity_id, within=window)}
 
 
 def _kb_entity(person: Person) -> dict:
@@ -71,6 +96,12 @@ def _stored_entity(store, name: str, resolution: Resolution) -> dict | None:
     return None
 
 
+def _stored_entity_by_id(store, entity_id: str) -> dict | None:
+    with store.engine.connect() as conn:
+        row = conn.execute(select(entities).where(entities.c.entity_id == entity_id)).mappings().first()
+    return {**row, "in_kb": False, "kb_titles": []} if row else None
+
+
 def _aliases(person: Person | None) -> dict[str, list[str]]:
     """The KB's spellings of a person by system or script (hangul, rr, cyrillic, ...): those
     listed and those the name rules generate."""
@@ -86,7 +117,8 @@ def _aliases(person: Person | None) -> dict[str, list[str]]:
     return grouped
 
 
-def co_attendees(store, entity_id: str, limit: int | None = None) -> list[dict]:
+def co_attendees(store, entity_id: str, limit: int | None = None,
+                 within: list[int] | None = None) -> list[dict]:
     """People who took part (as principal or listed attendee) in the same events as the
     person, most shared events first, with the documents and the last date they shared.
 
@@ -103,6 +135,8 @@ def co_attendees(store, entity_id: str, limit: int | None = None) -> list[dict]:
              .join(documents, documents.c.id == events.c.document_id)
              .join(entities, entities.c.entity_id == other.c.entity_id)
              .where(me.c.entity_id == entity_id))
+    if within is not None:  # only the events of these documents
+        query = query.where(events.c.document_id.in_(within))
     with store.engine.connect() as conn:
         people = _tally(conn.execute(query).mappings())
     ranked = sorted(people.values(), key=lambda p: (-p["events"], -p["documents"], p["entity_id"]))

@@ -16,15 +16,21 @@ from readout.resolve import Resolver
 from readout.store.tables import documents, entities, event_participants, events
 
 
-def timeline(store, person: str) -> dict:
-    """Appearances of PERSON, oldest first (undated last), with event types and counterparts."""
+def timeline(store, person: str, last: int | None = None) -> dict:
+    """Appearances of PERSON, oldest first (undated last), with event types and counterparts;
+    only the latest `last` appearances when given."""
     entity = find_person(store, person)
-    named = store.person_timeline(entity["entity_id"], limit=None, oldest_first=True)
+    if last is None:
+        named = store.person_timeline(entity["entity_id"], limit=None, oldest_first=True)
+    else:
+        named = store.person_timeline(entity["entity_id"], limit=last)
+    window = sorted({row["document_id"] for row in named}) if last is not None else None
     with store.engine.connect() as conn:
-        taking_part = events_with_principals(conn, entity["entity_id"])
+        taking_part = events_with_principals(conn, entity["entity_id"], window)
     appearances = [appearance(row, taking_part.get(row["document_id"], []), entity) for row in named]
     appearances.sort(key=lambda a: (a["date"] is None, a["date"] or "", a["document_id"]))
-    return {"person": entity, "appearances": appearances}
+    count = len(appearances) if last is None else store.count_appearances(entity["entity_id"])
+    return {"person": entity, "appearances": appearances, "appearance_count": count}
 
 
 def find_person(store, person: str) -> dict:
@@ -49,14 +55,17 @@ def entity_by(conn, condition) -> dict | None:
     return dict(row) if row else None
 
 
-def events_with_principals(conn, entity_id: str) -> dict[int, list[dict]]:
-    """Per document, the events the entity takes part in, each with its side and principals."""
+def events_with_principals(conn, entity_id: str, documents: list[int] | None = None) -> dict[int, list[dict]]:
+    """Per document (of `documents` only, when given), the events the entity takes part in,
+    each with its side and principals."""
     query = (select(events.c.id, events.c.document_id, events.c.type, events.c.date,
                     events.c.place, event_participants.c.role, event_participants.c.side,
                     event_participants.c.country)
              .join(event_participants, event_participants.c.event_id == events.c.id)
              .where(event_participants.c.entity_id == entity_id)
              .order_by(events.c.document_id, events.c.seq, event_participants.c.seq))
+    if documents is not None:
+        query = query.where(events.c.document_id.in_(documents))
     rows = [dict(row) for row in conn.execute(query).mappings()]
     principals = principals_of(conn, sorted({row["id"] for row in rows}))
     by_document: dict[int, list[dict]] = {}
@@ -66,18 +75,22 @@ def events_with_principals(conn, entity_id: str) -> dict[int, list[dict]]:
     return by_document
 
 
+IDS_PER_QUERY = 10_000  # SQLite refuses a statement of more than 32,766 parameters
+
+
 def principals_of(conn, event_ids: list[int]) -> dict[int, list[dict]]:
-    if not event_ids:
-        return {}
+    """The principals of each event, asked for a slice of the ids at a time: a leader named
+    in most of a 500,000-article archive takes part in hundreds of thousands of events."""
     query = (select(event_participants.c.event_id, event_participants.c.entity_id,
                     event_participants.c.name, event_participants.c.country)
              .where(event_participants.c.role == "principal",
                     event_participants.c.event_id.in_(bindparam("ids", expanding=True)))
              .order_by(event_participants.c.event_id, event_participants.c.seq))
     found: dict[int, list[dict]] = {}
-    for row in conn.execute(query, {"ids": event_ids}).mappings():
-        found.setdefault(row["event_id"], []).append(
-            {"name": row["name"], "country": row["country"], "entity_id": row["entity_id"]})
+    for start in range(0, len(event_ids), IDS_PER_QUERY):
+        for row in conn.execute(query, {"ids": event_ids[start:start + IDS_PER_QUERY]}).mappings():
+            found.setdefault(row["event_id"], []).append(
+                {"name": row["name"], "country": row["country"], "entity_id": row["entity_id"]})
     return found
 
 

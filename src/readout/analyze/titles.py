@@ -17,7 +17,7 @@ from datetime import date
 from functools import lru_cache
 from itertools import groupby
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 
 from readout.domain import alternation, load_yaml
 from readout.store.database import as_date
@@ -237,12 +237,15 @@ def _case_piece(piece: str, first: bool) -> str:
 
 # --- title histories -----------------------------------------------------------------------
 
-def title_history(store, entity_id: str) -> list[dict]:
-    """Each normalised title a person was given in stored articles: first and last
-    publication date, the documents, and the raw forms written. Oldest first; titles only
-    seen in undated articles last."""
+def title_history(store, entity_id: str, documents: list[int] | None = None) -> list[dict]:
+    """Each normalised title a person was given in stored articles (in `documents` only, when
+    given): first and last publication date, the documents, and the raw forms written. Oldest
+    first; titles only seen in undated articles last."""
     history: dict[str, dict] = {}
-    for row in _appearances(store, mentions.c.entity_id == entity_id):
+    condition = mentions.c.entity_id == entity_id
+    if documents is not None:
+        condition = and_(condition, mentions.c.document_id.in_(documents))
+    for row in _appearances(store, condition):
         for raw in row["titles"]:
             for title in normalize_title(raw, row["country"]):
                 _note(history.setdefault(title, _new_entry(title)), row, raw)

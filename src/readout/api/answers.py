@@ -20,6 +20,9 @@ from readout.api.errors import ApiError
 from readout.store import versions
 
 cache = AnswerCache()
+# A person's answers cover their latest LATEST appearances unless asked for more: a leader
+# is named in most articles of an archive, and a page of 150,000 rows answers nobody.
+LATEST = 500
 
 
 def page(items: list, limit: int, offset: int) -> dict:
@@ -62,20 +65,17 @@ def entity(store, entity_id: str) -> dict:
     return found
 
 
-def person(store, entity_id: str) -> dict:
-    """The person view (as `readout person`): aliases by script, title history, appearances,
-    co-attendees."""
+def person(store, entity_id: str, last: int = LATEST) -> dict:
+    """The person view (as `readout person`) of the stored entity: aliases by script, and the
+    title history, appearances and co-attendees of the latest `last` appearances."""
     entity(store, entity_id)
-    profile = person_analysis.person_profile(store, entity_id)
-    if profile["entity_id"] != entity_id:  # the resolver read the id as someone else's name
-        raise ApiError(500, "internal_error", f"{entity_id!r} resolved to {profile['entity_id']!r}")
-    return profile
+    return person_analysis.profile_of(store, entity_id, last)
 
 
-def person_named(store, name: str, country: str | None) -> dict:
+def person_named(store, name: str, country: str | None, last: int = LATEST) -> dict:
     """The person view for any spelling or script of a name."""
     try:
-        return person_analysis.person_profile(store, name, country)
+        return person_analysis.person_profile(store, name, country, last)
     except person_analysis.PersonNotFound as error:
         raise ApiError(404, "not_found", str(error)) from None
 
@@ -113,9 +113,9 @@ def changes(store, since: date | None) -> dict:
             "absent": absent(store, None, since)}
 
 
-def timeline(store, entity_id: str) -> dict:
+def timeline(store, entity_id: str, last: int = LATEST) -> dict:
     entity(store, entity_id)  # a 404 for an unknown id, not a resolver's guess at a name
-    return timeline_analysis.timeline(store, entity_id)
+    return timeline_analysis.timeline(store, entity_id, last)
 
 
 def rank(store, event_type: str | None, country: str | None, since: date | None) -> dict:

@@ -38,6 +38,7 @@ Outlet = Annotated[str | None, Query(min_length=1, max_length=200, pattern=TEXT,
                                      description="outlet as stored, e.g. KCNA")]
 EntityId = Annotated[str, Path(min_length=1, max_length=200, pattern=r"^[^\x00/]+$")]
 DocumentId = Annotated[int, Path(ge=1, le=2**62)]
+Last = Annotated[int, Query(ge=1, le=1_000_000, description="the person's latest appearances covered")]
 
 
 def store_of(request: Request):
@@ -75,18 +76,19 @@ def list_people(request: Request, limit: Limit = 50, offset: Offset = 0) -> dict
 
 
 @router.get("/people/{entity_id}", tags=["people"])
-def get_person(request: Request, entity_id: EntityId) -> dict:
-    """One person: aliases by writing system, title history, appearances, co-attendees."""
-    return answers.person(store_of(request), entity_id)
+def get_person(request: Request, entity_id: EntityId, last: Last = answers.LATEST) -> dict:
+    """One person: aliases by writing system, and the title history, appearances and
+    co-attendees of their latest `last` appearances (appearance_count: all of them)."""
+    return answers.person(store_of(request), entity_id, last)
 
 
 @router.get("/person", tags=["people"])
 def find_person(request: Request,
                 name: Annotated[str, Query(min_length=1, max_length=200, pattern=TEXT,
                                            description="any spelling or script")],
-                country: Country = None) -> dict:
+                country: Country = None, last: Last = answers.LATEST) -> dict:
     """The same as /people/{entity_id}, for a name as written: 최선희, Ch'oe Sŏn-hŭi, ..."""
-    return answers.person_named(store_of(request), name, country)
+    return answers.person_named(store_of(request), name, country, last)
 
 
 @router.get("/people/{entity_id}/titles", tags=["people"])
@@ -96,9 +98,10 @@ def title_history(request: Request, entity_id: EntityId) -> list[dict]:
 
 
 @router.get("/people/{entity_id}/timeline", tags=["people"])
-def person_timeline(request: Request, entity_id: EntityId) -> dict:
-    """Appearances by date, with event types, counterparts, title, side and order."""
-    return answers.timeline(store_of(request), entity_id)
+def person_timeline(request: Request, entity_id: EntityId, last: Last = answers.LATEST) -> dict:
+    """The latest `last` appearances, by date, with event types, counterparts, title, side and
+    order (appearance_count: all of them)."""
+    return answers.timeline(store_of(request), entity_id, last)
 
 
 @router.get("/titles/changes", tags=["analyses"])

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel, Field
 
+from readout.api import answers
 from readout.api.errors import declared
 from readout.api.security import bearer, permitted_file, require_token
 from readout.contract import to_record
@@ -90,6 +91,7 @@ def store_raws(store, raws: list[RawDocument], errors: list[str] | None = None) 
         except Exception as error:  # one bad article is reported, the others still stored
             errors.append(f"{raw.path}: cannot extract ({type(error).__name__}: {error})")
     results = store.add_records(batch) if batch else []
+    answers.cache.forget(store)  # whole-store answers are computed again for the new state
     return {"stored": sum(r.created for r in results),
             "duplicates": sum(not r.created for r in results),
             "documents": [{"id": r.document_id, "file": f, "created": r.created}
