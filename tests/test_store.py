@@ -6,8 +6,11 @@ PostgreSQL tests run when READOUT_TEST_POSTGRES_URL names a server, e.g.
 """
 from __future__ import annotations
 
+import multiprocessing
+import sqlite3
 import string
 import threading
+import time
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -17,7 +20,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from readout.errors import StoreError
-from readout.store import AddResult, open_store
+from readout.store import AddResult, dialects, open_store
 from readout.store import write as store_write
 from readout.store.tables import event_participants, events, include_object, mentions, metadata
 from store_fixtures import (  # noqa: F401  (postgres_url, store_url and store are fixtures)
@@ -151,6 +154,66 @@ def test_concurrent_writers_of_the_same_text_store_it_once(store_url):
     assert stores[0].count_documents() == 2
     for store in stores:
         store.close()
+
+
+def hold_write_lock(path, seconds: float) -> threading.Thread:
+    """Another writer's transaction on the SQLite file at `path`, for `seconds`."""
+    taken = threading.Event()
+
+    def hold():
+        other = sqlite3.connect(path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        taken.set()
+        time.sleep(seconds)
+        other.execute("ROLLBACK")
+        other.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    taken.wait()
+    return holder
+
+
+def test_a_batch_waits_for_a_writer_longer_than_the_busy_timeout(tmp_path, monkeypatch):
+    monkeypatch.setattr(dialects, "BUSY_TIMEOUT_MS", 200)
+    path = tmp_path / "busy.db"
+    with open_store(str(path)) as store:
+        holder = hold_write_lock(path, 0.35)  # longer than one timeout, shorter than the attempts
+        [result] = store.add_records([appearance("2024-01-01", "minister")])
+        holder.join()
+        assert result.created and store.count_documents() == 1
+
+
+def test_a_writer_that_never_lets_go_is_one_line_and_nothing_stored(tmp_path, monkeypatch):
+    monkeypatch.setattr(dialects, "BUSY_TIMEOUT_MS", 100)
+    path = tmp_path / "busy.db"
+    with open_store(str(path)) as store:
+        holder = hold_write_lock(path, 1.0)
+        with pytest.raises(StoreError, match=r"^cannot store documents in .*: database is locked$"):
+            store.add_records([appearance("2024-01-01", "minister")])
+        holder.join()
+        assert store.count_documents() == 0
+
+
+def _ingest_batches(path: str, worker: int) -> None:
+    with open_store(path) as store:
+        for batch in range(8):
+            store.add_records([appearance(f"20{worker + 10}-01-{batch * 3 + i + 1:02}", "minister")
+                               for i in range(3)])
+
+
+def test_four_processes_write_one_sqlite_file_without_locking_errors(tmp_path):
+    path = str(tmp_path / "shared.db")
+    open_store(path).close()  # created and migrated once, as a first `readout ingest` would
+    context = multiprocessing.get_context("fork")
+    workers = [context.Process(target=_ingest_batches, args=(path, n)) for n in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+    assert [worker.exitcode for worker in workers] == [0, 0, 0, 0]
+    with open_store(path) as store:
+        assert store.count_documents() == 4 * 8 * 3
 
 
 # --- opening ----------------------------------------------------------------------------------

@@ -4,7 +4,9 @@ Each kind runs `count` random queries through the Store methods the CLI and the 
 after a few unmeasured ones that bring the database into memory; the result is p50 and p95 in
 milliseconds. Queries are drawn from the store itself:
 - timeline: the person of a random naming (so people named often are asked for often, as an
-  analyst would), and apart (timeline_uniform_*) a person drawn from all alike;
+  analyst would), and apart (timeline_uniform_*) a person drawn from all alike; what is timed
+  is the page Store.person_timeline gives by default (the newest 100 namings with their event
+  types), as an analyst first sees a timeline of hundreds of thousands of namings;
 - event search: a random event type over a random window of one to twelve months;
 - full text: a random person's name, or their surname with a word of bench.yaml's list.
 """
