@@ -108,7 +108,7 @@ class Corpus:
     def new_names(self, chosen: Template, rng: random.Random) -> dict[str, str]:
         """Mention -> new name: each side's list shuffled, then names swapped, none twice."""
         mapping = {}
-        for side in {p.side for p in chosen.people if p.side}:
+        for side in sorted({p.side for p in chosen.people if p.side}):  # sorted: hash order varies by process
             listed = [p.mention for p in chosen.people if p.side == side]
             mapping.update(zip(listed, rng.sample(listed, len(listed))))
         used: set[str] = set()
