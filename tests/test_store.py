@@ -17,7 +17,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from readout.errors import StoreError
 from readout.store import AddResult, dialects, open_store
@@ -313,6 +313,40 @@ def test_full_text_search_finds_words_in_text_and_title(store):
     assert store.search_text("Jong-Un (U.S.)") == []  # punctuation is not query syntax
     hit = store.search_text("Belousov")[0]
     assert hit["published"] == "2024-06-20" and "[Belousov]" in hit["snippet"]
+
+
+def test_full_text_gives_the_last_stored_matches_best_first(store):
+    # more matches than the limit: the newest `limit` of them, those naming her in the title first
+    store.add_records([appearance(f"2021-03-{day:02}", "minister", "visit") for day in range(1, 6)])
+    [talks] = store.add_records([(talks_record(), TALKS)])  # names her in the text only
+    store.add_records([appearance("2021-04-01", "minister", "reception")])
+    found = store.search_text("Choe Son Hui", limit=3)
+    assert {hit["id"] for hit in found} == {talks.document_id - 1, talks.document_id, talks.document_id + 1}
+    assert found[-1]["id"] == talks.document_id
+    assert all("[Choe Son Hui]" in hit["snippet"] or "[Choe] [Son] [Hui]" in hit["snippet"] for hit in found)
+
+
+def test_queries_are_answered_from_indexes(store):
+    if store.dialect.name != "sqlite":
+        pytest.skip("EXPLAIN QUERY PLAN is SQLite's; PostgreSQL picks plans by its statistics")
+    store.add_records([(talks_record(), TALKS)])
+    plans = {}
+    with store.engine.connect() as conn:
+        def capture(conn_, cursor, statement, parameters, context, executemany):
+            if statement.startswith("SELECT"):
+                rows = cursor.connection.execute("EXPLAIN QUERY PLAN " + statement, parameters).fetchall()
+                plans[statement] = " / ".join(row[-1] for row in rows)
+        event.listen(store.engine, "before_cursor_execute", capture)
+        try:
+            store.person_timeline("choe-son-hui", offset=1)
+            store.list_events(type="talks", since="2024-01-01", until="2024-12-31")
+        finally:
+            event.remove(store.engine, "before_cursor_execute", capture)
+    [timeline] = [p for s, p in plans.items() if "FROM mentions" in s and "LIMIT" in s]
+    assert "COVERING INDEX ix_mentions_timeline (entity_id=?)" in timeline and "TEMP B-TREE" not in timeline.split("SCAN")[0]
+    [listing] = [p for s, p in plans.items() if "FROM events JOIN documents" in s]
+    assert "ix_events_type_sort_date_document_id_seq (type=? AND sort_date>? AND sort_date<?)" in listing
+    assert "TEMP B-TREE" not in listing
 
 
 def store_four_appearances(store) -> None:
