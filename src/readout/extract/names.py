@@ -197,6 +197,7 @@ def _before_next_surname(tokens: list[str], text: str, end: int) -> list[str]:
     return tokens
 
 
+@lru_cache(maxsize=65536)  # the same few hundred syllables make up nearly every name
 def _korean_given(token: str) -> bool:
     p = patterns()
     return (token not in p.not_name or token in p.korean_english) and all(
@@ -239,7 +240,8 @@ def _name_tokens(tokens: list[str]) -> list[str]:
 def _after_title(text: str, at: int, end: int) -> list[NameMatch]:
     """"Ambassador Gholamreza Sedighi": unknown words after a title word."""
     match = patterns().after_title.match(text, at, end)
-    return [_unknown(match)] if match and _unknown(match) else []
+    name = _unknown(match) if match else None
+    return [name] if name else []
 
 
 def _apposition(text: str, start: int, end: int) -> list[NameMatch]:
@@ -250,8 +252,9 @@ def _apposition(text: str, start: int, end: int) -> list[NameMatch]:
         if comma.group(1) in p.title_start_words:
             stop = comma.start() - 1 if text[comma.start() - 1] == " " else comma.start()
             match = p.apposition.search(text, max(start, stop - 80), stop)
-            if match and _unknown(match):
-                found.append(_unknown(match))
+            name = _unknown(match) if match else None
+            if name:
+                found.append(name)
     return found
 
 
