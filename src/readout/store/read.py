@@ -97,7 +97,8 @@ def person_timeline(conn: Connection, entity_id: str, limit: int | None, offset:
              .join(documents, documents.c.id == mentions.c.document_id)
              .order_by(*order))
     found = conn.execute(query).mappings().all()
-    types = event_types_of(conn, entity_id, sorted({m["document_id"] for m in found}))
+    pages = None if limit is None else sorted({m["document_id"] for m in found})
+    types = event_types_of(conn, entity_id, pages)
     return [{"document_id": m["document_id"], "published": iso(m["published"]),
              "document_title": m["document_title"], "source": m["source"],
              "event_types": types.get(m["document_id"], []), "title": m["title"], **person_dict(m)}
@@ -109,24 +110,28 @@ def count_appearances(conn: Connection, entity_id: str) -> int:
     return conn.scalar(select(func.count()).select_from(mentions).where(mentions.c.entity_id == entity_id))
 
 
-def event_types_of(conn: Connection, entity_id: str, document_ids: list[int]) -> dict[int, list[str]]:
-    """Per document of `document_ids`, the distinct types of events the entity takes part in,
-    in document order. Read from the documents' events, not from all of the person's."""
-    if not document_ids:
-        return {}
+def event_types_of(conn: Connection, entity_id: str, document_ids: list[int] | None) -> dict[int, list[str]]:
+    """Per document, the distinct types of events the entity takes part in, in document order:
+    in the documents of a page, read from their events, or (None) in all of the person's."""
     query = (select(events.c.document_id, events.c.type)
              .join(event_participants, event_participants.c.event_id == events.c.id)
-             .where(events.c.document_id.in_(bindparam("ids", expanding=True)),
-                    # || '' keeps SQLite off the index on entity_id, which would read every
-                    # event of a person named 100,000 times to keep those of a page
-                    event_participants.c.entity_id.concat("") == entity_id)
              .order_by(events.c.document_id, events.c.seq))
+    if document_ids is None:
+        return distinct_types(conn.execute(query.where(event_participants.c.entity_id == entity_id)))
+    # || '' keeps SQLite off the index on entity_id, which for a page would read every event
+    # of a person named 100,000 times to keep those of the page's documents.
+    query = query.where(events.c.document_id.in_(bindparam("ids", expanding=True)),
+                        event_participants.c.entity_id.concat("") == entity_id)
+    return distinct_types(row for i in range(0, len(document_ids), CHUNK)
+                          for row in conn.execute(query, {"ids": document_ids[i:i + CHUNK]}))
+
+
+def distinct_types(rows) -> dict[int, list[str]]:
     types: dict[int, list[str]] = {}
-    for i in range(0, len(document_ids), CHUNK):
-        for document_id, type_ in conn.execute(query, {"ids": document_ids[i:i + CHUNK]}):
-            seen = types.setdefault(document_id, [])
-            if type_ not in seen:
-                seen.append(type_)
+    for document_id, type_ in rows:
+        seen = types.setdefault(document_id, [])
+        if type_ not in seen:
+            seen.append(type_)
     return types
 
 
