@@ -73,7 +73,7 @@ class SqliteDialect:
         phrase (seconds for "Kim Jong Un" in a 500,000-article archive). So the limit goes into
         the MATCH query (newest first, read straight off the index) and only those rows are
         ranked, by matches in the title, then matches per character of text; the snippet is
-        made for them alone. highlight() marks each match with \x01, counted here.
+        made for them alone. highlight() marks each match with char(1), counted here.
         """
         match = fts5_query(query)
         if not match:
