@@ -78,6 +78,7 @@ class Resolver:
         self._fuzzy = self.rules.fuzzy
         self._phonetic_table = str.maketrans(self.rules.phonetic_folds)
         self._phonetic_words: dict[str, str] = {}
+        self._title_words: dict[str, frozenset[str]] = {}
         self._shortlists: dict[str, tuple[tuple[int, float], ...]] = {}
         self._honorific = re.compile(
             "^(?:" + "|".join(map(re.escape, self.rules.honorifics)) + ") (?=.)")
@@ -100,6 +101,8 @@ class Resolver:
         """Forget earlier resolutions (they are otherwise kept for the resolver's life)."""
         self._resolve_cached.cache_clear()
         self._shortlists.clear()
+        self._phonetic_words.clear()
+        self._title_words.clear()
 
     def person(self, entity_id: str) -> Person | None:
         return self._by_id.get(entity_id)
@@ -165,7 +168,12 @@ class Resolver:
     def _title_tokens(self, title: str | None) -> frozenset[str]:
         if not title:
             return frozenset()
-        return frozenset(fold(title).split()) - self.rules.title_stopwords
+        tokens = self._title_words.get(title)
+        if tokens is None:  # an archive repeats the same few thousand titles
+            tokens = frozenset(fold(title).split()) - self.rules.title_stopwords
+            if len(self._title_words) < 100_000:
+                self._title_words[title] = tokens
+        return tokens
 
     # --- resolution -----------------------------------------------------------------------
 
