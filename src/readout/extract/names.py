@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import ahocorasick
 
@@ -22,11 +23,13 @@ from readout.domain import alternation, load_yaml
 
 WORD = r"[A-Z][a-zà-öø-ÿ'’]+"
 FINDERS = ("known", "korean", "chinese", "given_first", "apposition", "after_title")
+FINDER_RANK = {finder: rank for rank, finder in enumerate(FINDERS)}
 LATIN_SYSTEMS = ("kcna", "mr_ascii", "rr", "bgn", "passport", "kcna_misspelling", "other")
 
 
-@dataclass(frozen=True)
-class NameMatch:
+class NameMatch(NamedTuple):
+    """A name found in the text; a named tuple, as an article makes dozens of candidates."""
+
     start: int
     end: int
     text: str
@@ -91,7 +94,7 @@ def find_names(text: str, start: int = 0, end: int | None = None) -> list[NameMa
     """Every personal name in text[start:end], earliest first, never overlapping."""
     end = len(text) if end is None else end
     found = _known(text, start, end) + _by_first_word(text, start, end) + _apposition(text, start, end)
-    found.sort(key=lambda m: (m.start, -(m.end - m.start), FINDERS.index(m.finder)))
+    found.sort(key=lambda m: (m.start, m.start - m.end, FINDER_RANK[m.finder]))
     chosen, last_end = [], -1
     for match in found:
         if match.start >= last_end:
