@@ -72,16 +72,16 @@ def rules() -> _Rules:
     )
 
 
+LINE = re.compile(r"\S(?:[^\n]*\S)?")  # a line's content, from its first to its last non-space
+
+
 def split_lines(text: str) -> list[Line]:
     """Non-empty lines with offsets of their stripped content."""
-    lines, offset = [], 0
-    for raw in text.split("\n"):
-        stripped = raw.strip()
-        if stripped:
-            start = offset + raw.index(stripped)
-            shown = TAG.sub("", stripped).strip() if "<" in stripped else stripped
-            lines.append(Line(start, start + len(stripped), shown))
-        offset += len(raw) + 1
+    lines = []
+    for match in LINE.finditer(text):
+        stripped = match.group()
+        shown = TAG.sub("", stripped).strip() if "<" in stripped else stripped
+        lines.append(Line(match.start(), match.end(), shown))
     return lines
 
 
