@@ -215,6 +215,18 @@ def test_compare_without_story_links_uses_the_window(gold, monkeypatch):
     assert [r["id"] for r in compare(gold, shoigu)["reports"]] == [shoigu]
 
 
+def test_compare_lays_out_at_most_max_reports_nearest_first(gold, monkeypatch):
+    from readout.analyze import compare as module
+
+    kcna = document_id(gold, "005_kju-putin-talks-pyongyang")
+    whole = compare(gold, kcna)
+    assert whole["story_size"] == len(whole["reports"]) >= 2
+    monkeypatch.setattr(module, "MAX_REPORTS", 1)
+    cut = compare(gold, kcna)
+    assert [r["id"] for r in cut["reports"]] == [kcna] and cut["story_size"] == whole["story_size"]
+    assert module.nearest([1, 5, 9, 10, 30], 9, 3) == [5, 9, 10]
+
+
 def test_compare_of_an_undated_report_alone_and_of_a_missing_one(gold):
     alone = compare(gold, document_id(gold, "045_choe-ryong-hae"))
     assert len(alone["reports"]) == 1 and alone["only_in"] == []
@@ -237,6 +249,22 @@ def test_absent_of_one_person_answers_even_when_present(lists):
     assert kim["entity_id"] == "kim-yo-jong" and not kim["absent"] and kim["days_since"] == 0
     [pak] = absent(lists, person="Pak Jong Chon")
     assert pak["usual_gap_days"] is None and not pak["absent"]  # two appearances: no usual rate
+
+
+@pytest.mark.parametrize("since", ["2019-06-01", "2024-01-01", "2024-06-20", "2030-01-01"])
+def test_title_changes_since_equal_the_whole_store_answer_cut_at_since(gold, since):
+    # With `since`, only the people seen since then are read, and a person's earlier days
+    # only back to their last titled one: the answers must be those of reading everything.
+    from readout.analyze.titles import title_changes
+
+    assert title_changes(gold, since) == [c for c in title_changes(gold) if c["date"] >= since]
+
+
+@pytest.mark.parametrize("since", ["2024-01-01", "2024-03-01", "2024-05-01", "2030-01-01"])
+def test_absent_since_equals_the_whole_store_answer_cut_at_since(lists, since):
+    everyone = absent(lists, as_of="2030-01-01")
+    assert len(everyone) > 1
+    assert absent(lists, since=since, as_of="2030-01-01") == [a for a in everyone if a["last_seen"] >= since]
 
 
 def test_absent_since_and_as_of(lists):

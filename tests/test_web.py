@@ -11,6 +11,7 @@ import re
 import socket
 import threading
 import time
+from datetime import date
 from pathlib import Path
 from urllib.parse import quote
 
@@ -209,9 +210,18 @@ def test_network_view_draws_the_api_s_graph(server, page):
     page.wait_for_url(re.compile(r"/people/" + re.escape(graph["nodes"][0]["id"])))
 
 
-def test_changes_page(server, page):
+def test_changes_page_shows_the_store_s_last_90_days_unless_widened(server, page):
     page.goto(server + "/changes")
-    changes = api(server, "/api/changes")
+    since = page.locator("input[name=since]").input_value()
+    latest = max(d["published"] for d in api(server, "/api/documents", limit=1)["items"])
+    assert (date.fromisoformat(latest) - date.fromisoformat(since)).days == 89
+    assert f"Changes since {since}: the store's last 90 days" in page.locator("#window").inner_text()
+    recent = api(server, "/api/changes", since=since)
+    assert page.locator("#title-changes tbody tr:not(:has(.empty))").count() == len(recent["title_changes"])
+    assert page.locator("#absent tbody tr:not(:has(.empty))").count() == len(recent["absent"])
+    page.goto(server + "/changes?since=1990-01-01")
+    changes = api(server, "/api/changes", since="1990-01-01")
+    assert changes["title_changes"] == api(server, "/api/changes")["title_changes"]
     assert page.locator("#title-changes tbody tr:not(:has(.empty))").count() == len(changes["title_changes"])
     assert page.locator("#absent tbody tr:not(:has(.empty))").count() == len(changes["absent"])
     assert page.locator("#edited .event").count() == len(changes["edited"])

@@ -15,12 +15,12 @@ from __future__ import annotations
 from datetime import date
 from statistics import median
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from readout.analyze import settings
 from readout.analyze.timeline import find_person
 from readout.store.database import as_date
-from readout.store.tables import documents, entities, event_participants, events
+from readout.store.tables import entities, event_participants, events
 
 
 def absent(store, person: str | None = None, since=None, as_of=None) -> list[dict]:
@@ -33,7 +33,7 @@ def absent(store, person: str | None = None, since=None, as_of=None) -> list[dic
     since, as_of = as_date(since, "since"), as_date(as_of, "as_of")
     entity_id = find_person(store, person)["entity_id"] if person else None
     with store.engine.connect() as conn:
-        seen = appearance_dates(conn, entity_id)
+        seen = appearance_dates(conn, entity_id, since)
         as_of = as_of or latest_appearance(conn)
     standings = [standing(who, days, as_of, config) for who, days in seen.items()
                  if since is None or days["dates"][-1] >= since]
@@ -42,18 +42,38 @@ def absent(store, person: str | None = None, since=None, as_of=None) -> list[dic
     return sorted(standings, key=lambda s: (-(s["overdue"] or 0), s["name"] or "", s["entity_id"]))
 
 
-def appearance_dates(conn, entity_id: str | None) -> dict[str, dict]:
-    """Per entity: name, country and the sorted distinct dates of its event appearances."""
-    when = func.coalesce(events.c.date, documents.c.published)
-    query = (select(entities.c.entity_id, entities.c.name, entities.c.country, when.label("day"))
+def appearance_dates(conn, entity_id: str | None, since: date | None = None) -> dict[str, dict]:
+    """Per entity: name, country and the sorted distinct dates of its event appearances; of
+    the entity `entity_id` only, or (with `since`) of those seen on or after that day only."""
+    # events.sort_date is coalesce(event date, publication date), stored and indexed.
+    query = (select(entities.c.entity_id, entities.c.name, entities.c.country, events.c.sort_date.label("day"))
              .join(event_participants, event_participants.c.entity_id == entities.c.entity_id)
              .join(events, events.c.id == event_participants.c.event_id)
-             .join(documents, documents.c.id == events.c.document_id)
-             .where(when.is_not(None)).distinct())
+             .where(events.c.sort_date.is_not(None)).distinct())
     if entity_id is not None:
-        query = query.where(entities.c.entity_id == entity_id)
+        return dates_by_entity(conn.execute(query.where(entities.c.entity_id == entity_id)))
+    if since is None:
+        return dates_by_entity(conn.execute(query))
+    recent = sorted(seen_since(conn, since))
+    chosen = query.where(entities.c.entity_id.in_(bindparam("ids", expanding=True)))
+    return dates_by_entity(row for start in range(0, len(recent), IDS_PER_QUERY)
+                           for row in conn.execute(chosen, {"ids": recent[start:start + IDS_PER_QUERY]}))
+
+
+IDS_PER_QUERY = 5_000  # SQLite refuses a statement of more than 32,766 parameters
+
+
+def seen_since(conn, since: date) -> set[str]:
+    """Entities taking part in an event on or after `since`: by the index on events.sort_date."""
+    query = (select(event_participants.c.entity_id).distinct()
+             .join(events, events.c.id == event_participants.c.event_id)
+             .where(events.c.sort_date >= since, event_participants.c.entity_id.is_not(None)))
+    return set(conn.scalars(query))
+
+
+def dates_by_entity(rows) -> dict[str, dict]:
     seen: dict[str, dict] = {}
-    for row in conn.execute(query):
+    for row in rows:
         person = seen.setdefault(row.entity_id, {"name": row.name, "country": row.country, "dates": []})
         person["dates"].append(row.day)
     for person in seen.values():
@@ -62,9 +82,8 @@ def appearance_dates(conn, entity_id: str | None) -> dict[str, dict]:
 
 
 def latest_appearance(conn) -> date | None:
-    when = func.coalesce(events.c.date, documents.c.published)
-    query = select(func.max(when)).select_from(events.join(documents, documents.c.id == events.c.document_id))
-    return conn.execute(query).scalar()
+    """The latest appearance date in the store, off the index on events.sort_date."""
+    return conn.execute(select(func.max(events.c.sort_date))).scalar()
 
 
 def standing(entity_id: str, seen: dict, as_of: date | None, config: dict) -> dict:

@@ -9,7 +9,10 @@ installation), by the documents.story_id column (a story is named by the id of i
 document) and, failing that, by documents whose occasion (first dated event, else publication)
 lies within `compare.window_days` of this one's and whose events have the same principals.
 Each report's people, titles, list positions and events are then laid out in columns, with
-what each report has that another lacks.
+what each report has that another lacks. At most MAX_REPORTS reports are laid out:
+this one and the others nearest to it in the store (a story told by thousands of articles, such
+as a leader's daily activities, would otherwise make one page of thousands of columns);
+"story_size" says how many the story has.
 """
 from __future__ import annotations
 
@@ -27,12 +30,13 @@ def compare(store, document_id: int) -> dict:
 
     Titles that differ only in case, quotes or punctuation are not counted as differences.
     """
-    ids, linked_by = story_of(store, document_id)
+    story, linked_by = story_of(store, document_id)
+    ids = nearest(story, document_id, MAX_REPORTS)
     reports = [store.get_document(i) for i in ids]
     columns = [report_view(report) for report in reports]
     people = aligned(columns, "people")
     happenings = aligned(columns, "events")
-    return {"document_id": document_id, "linked_by": linked_by,
+    return {"document_id": document_id, "linked_by": linked_by, "story_size": len(story),
             "reports": [header(report) for report in reports],
             "people": people, "events": happenings,
             "title_differences": [p for p in people if len({fold(t) for t in p["titles"] if t}) > 1],
@@ -55,6 +59,13 @@ def story_of(store, document_id: int) -> tuple[list[int], str]:
         return same_occasion(conn, document_id), "window"
 
 
+def nearest(ids: list[int], document_id: int, most: int) -> list[int]:
+    """`document_id` and the other ids of its story nearest to it (by id, so by time stored),
+    at most `most` in all, oldest first."""
+    closest = sorted(ids, key=lambda i: (i != document_id, abs(i - document_id), i))[:most]
+    return sorted(closest)
+
+
 def linked_documents(store, document_id: int) -> list[int]:
     """The near-duplicate linking's answer; [] when that module is not part of this installation."""
     try:
@@ -71,6 +82,10 @@ def story_column(conn, story_id: int) -> list[int]:
     return list(conn.scalars(query))
 
 
+WINDOW_ROWS = 2000  # candidates read per range of the date window
+MAX_REPORTS = 12  # reports laid out side by side: more make columns no one can read
+
+
 def same_occasion(conn, document_id: int) -> list[int]:
     """Documents of the same principals whose occasion is within the window of this one's."""
     mine = occasions(conn, [document_id]).get(document_id)
@@ -79,8 +94,12 @@ def same_occasion(conn, document_id: int) -> list[int]:
     window = timedelta(days=settings("compare")["window_days"])
     low, high = mine[0] - window, mine[0] + window
     # Two ranges rather than one on coalesce(event date, published): each has its own index.
-    near = union(select(events.c.document_id).where(events.c.date.between(low, high)),
-                 select(documents.c.id).where(documents.c.published.between(low, high)))
+    # Each is cut at WINDOW_ROWS: a week of a large archive holds thousands of events.
+    by_event = (select(events.c.document_id.label("id")).where(events.c.date.between(low, high))
+                .limit(WINDOW_ROWS).subquery())
+    by_date = (select(documents.c.id).where(documents.c.published.between(low, high))
+               .limit(WINDOW_ROWS).subquery())
+    near = union(select(by_event.c.id), select(by_date.c.id))
     candidates = occasions(conn, list(conn.scalars(near)))
     found = {i for i, (day, principals) in candidates.items()
              if day is not None and abs(day - mine[0]) <= window and principals == mine[1]}

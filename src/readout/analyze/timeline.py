@@ -62,10 +62,12 @@ def events_with_principals(conn, entity_id: str, documents: list[int] | None = N
                     events.c.place, event_participants.c.role, event_participants.c.side,
                     event_participants.c.country)
              .join(event_participants, event_participants.c.event_id == events.c.id)
-             .where(event_participants.c.entity_id == entity_id)
              .order_by(events.c.document_id, events.c.seq, event_participants.c.seq))
-    if documents is not None:
-        query = query.where(events.c.document_id.in_(documents))
+    if documents is None:
+        query = query.where(event_participants.c.entity_id == entity_id)
+    else:  # by the documents' events, not the person's index (|| '': a leader has 100,000s)
+        query = query.where(events.c.document_id.in_(documents),
+                            event_participants.c.entity_id.concat("") == entity_id)
     rows = [dict(row) for row in conn.execute(query).mappings()]
     principals = principals_of(conn, sorted({row["id"] for row in rows}))
     by_document: dict[int, list[dict]] = {}

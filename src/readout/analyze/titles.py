@@ -17,7 +17,7 @@ from datetime import date
 from functools import lru_cache
 from itertools import groupby
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, bindparam, func, select
 
 from readout.domain import alternation, load_yaml
 from readout.store.database import as_date
@@ -243,8 +243,8 @@ def title_history(store, entity_id: str, documents: list[int] | None = None) -> 
     first; titles only seen in undated articles last."""
     history: dict[str, dict] = {}
     condition = mentions.c.entity_id == entity_id
-    if documents is not None:
-        condition = and_(condition, mentions.c.document_id.in_(documents))
+    if documents is not None:  # by the documents' keys, not the person's index (a leader has 100,000s)
+        condition = and_(mentions.c.entity_id.concat("") == entity_id, mentions.c.document_id.in_(documents))
     for row in _appearances(store, condition):
         for raw in row["titles"]:
             for title in normalize_title(raw, row["country"]):
@@ -281,7 +281,7 @@ def title_changes(store, since: date | str | None = None) -> list[dict]:
     since = as_date(since, "since")
     changes: list[dict] = []
     previous: dict | None = None
-    for current in _days(store):
+    for current in (_days(store) if since is None else _days_since(store, since)):
         if previous and previous["entity_id"] == current["entity_id"] \
                 and previous["titles"] != current["titles"]:
             changes.append(_change(previous, current))
@@ -295,7 +295,11 @@ def _days(store):
     """Per entity, oldest first, each day they were named with a title: the set of normalised
     titles (epithets aside) and which document gave which."""
     dated = (mentions.c.entity_id.is_not(None)) & (documents.c.published.is_not(None))
-    rows = _appearances(store, dated)
+    return _grouped(_appearances(store, dated))
+
+
+def _grouped(rows):
+    """Rows by entity then date as days with titles (see _days); untitled days left out."""
     for (entity_id, _), same_day in groupby(rows, key=lambda r: (r["entity_id"], r["published"])):
         day = None
         for row in same_day:
@@ -306,6 +310,34 @@ def _days(store):
                 day["by_document"].setdefault(row["document_id"], set()).update(titles)
         if day:
             yield day
+
+
+def _days_since(store, since: date):
+    """As _days, for the people named with a title on or after `since` only: each one's days
+    from `since` on, after the last titled day before it (what the first change is measured
+    against). Found by the documents' date index and the person's timeline index, so that a
+    recent window does not read every naming of the archive."""
+    window = (mentions.c.entity_id.is_not(None)) & (documents.c.published >= since)
+    people: dict[str, list[dict]] = {}
+    for day in _grouped(_appearances(store, window)):
+        people.setdefault(day["entity_id"], []).append(day)
+    with store.engine.connect() as conn:
+        for entity_id, days in people.items():
+            before = _titled_day_before(conn, store, entity_id, since)
+            yield from ([before] if before else []) + days
+
+
+def _titled_day_before(conn, store, entity_id: str, until: date) -> dict | None:
+    """The person's latest day before `until` with a title that names a post, or None."""
+    latest = (select(func.max(mentions.c.published))
+              .where(mentions.c.entity_id == entity_id, mentions.c.published < bindparam("until")))
+    while (day := conn.scalar(latest, {"until": until})) is not None:
+        same_day = (mentions.c.entity_id == entity_id) & (mentions.c.published == day)
+        found = list(_grouped(_appearances(store, same_day & documents.c.published.is_not(None))))
+        if found:
+            return found[0]
+        until = day
+    return None
 
 
 def _post_titles(row: dict) -> set[str]:

@@ -5,7 +5,7 @@ person is a 404 ApiError here, so every caller reports it the same way.
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from readout.analyze import absent as absent_analysis
 from readout.analyze import compare as compare_analysis
@@ -111,6 +111,17 @@ def changes(store, since: date | None) -> dict:
             "edited": cache.get(store, ("edited", since), lambda: versions.list_changes(store, since)),
             "title_changes": title_changes(store, since),
             "absent": absent(store, None, since)}
+
+
+RECENT_DAYS = 90  # the changes page's default window, back from the store's latest date
+
+
+def recent_since(store, days: int = RECENT_DAYS) -> date | None:
+    """The first day of the last `days` days of the store (to its latest publication date,
+    not today's: an archive that ends in 2024 has its recent changes in 2024); None if undated."""
+    with store.engine.connect() as conn:
+        latest = queries.latest_published(conn)
+    return latest - timedelta(days=days - 1) if latest else None
 
 
 def timeline(store, entity_id: str, last: int = LATEST) -> dict:

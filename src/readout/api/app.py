@@ -45,13 +45,14 @@ def create_app(settings: Settings | None = None, store=None) -> FastAPI:
 
 
 def warm_up(store) -> None:
-    """Load the knowledge base and compute the whole-store answers (network, changes, the
-    people list) before anyone asks: on a large store each reads every attendance list once,
-    and the pages then answer from the cache until the store changes."""
+    """Load the knowledge base and compute the answers of the pages everyone opens (the
+    network, the changes page's recent window) before anyone asks: the network reads every
+    attendance list once, and the pages then answer from the cache until the store changes.
+    (Not the people list: counting everyone's appearances takes half a minute on 500,000
+    articles, and /people computes it when first asked.)"""
     try:
         Resolver.default()
-        answers.people(store, 100, 0)
         answers.network(store, None, 60)
-        answers.changes(store, None)
+        answers.changes(store, answers.recent_since(store))
     except Exception:  # a page asked later reports the same problem to whoever asks
         logging.getLogger("readout.api").exception("warming up the answers failed")

@@ -83,3 +83,13 @@ def outlets(conn: Connection) -> list[str]:
     """The outlets stored, for the filter of the document list (an index-only scan)."""
     query = select(documents.c.source).where(documents.c.source.is_not(None)).distinct().order_by(documents.c.source)
     return list(conn.execute(query).scalars())
+
+
+def latest_published(conn: Connection) -> date | None:
+    """The latest publication date in the store, off the index on documents.published."""
+    return as_date_value(conn.scalar(select(func.max(documents.c.published))))
+
+
+def as_date_value(value) -> date | None:
+    # SQLite's max() over a Date column may come back as text: the column type is lost.
+    return date.fromisoformat(value) if isinstance(value, str) else value

@@ -101,8 +101,13 @@ def search_page(request: Request,
 
 @router.get("/changes")
 def changes_page(request: Request, since: Day = None):
-    return render(request, "changes.html", {"changes": answers.changes(store_of(request), since),
-                                            "since": since})
+    """The changes of the store's last RECENT_DAYS days unless `since` widens (or narrows)
+    them: over a whole archive the title changes alone run to tens of thousands of rows."""
+    store = store_of(request)
+    chosen = since or answers.recent_since(store)
+    return render(request, "changes.html", {"changes": answers.changes(store, chosen),
+                                            "since": chosen, "recent": since is None,
+                                            "days": answers.RECENT_DAYS})
 
 
 @router.get("/docs")
