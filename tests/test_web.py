@@ -183,6 +183,17 @@ def test_person_page_shows_the_api_s_numbers_and_draws_charts(server, page):
     page.screenshot(path=str(SCREENSHOTS / "readout-person.png"), full_page=True)
 
 
+def test_person_page_covers_the_latest_last_appearances_as_the_api(server, page):
+    shown = api(server, "/api/people/choe-son-hui/timeline", last=2)
+    assert shown["appearance_count"] > 2
+    page.goto(server + "/people/choe-son-hui?last=2")
+    assert number(page, "#appearance-count") == shown["appearance_count"]
+    assert page.locator("#appearances tbody tr").count() == len(shown["appearances"]) == 2
+    assert "latest 2 appearances" in page.locator("#window").inner_text()
+    titles = api(server, "/api/people/choe-son-hui", last=2)["titles"]
+    assert page.locator("#titles tbody tr td:first-child").all_inner_texts() == [t["title"] for t in titles]
+
+
 def test_search_from_the_header(server, page):
     page.goto(server + "/")
     page.fill("header input[name=q]", "Kumsusan")

@@ -11,7 +11,7 @@ from pydantic import BeforeValidator, StringConstraints
 
 from readout.api import answers
 from readout.api.queries import Filters
-from readout.api.routes import TEXT, DocumentId, EntityId, IsoDay, Limit, Offset, store_of
+from readout.api.routes import TEXT, DocumentId, EntityId, IsoDay, Last, Limit, Offset, store_of
 from readout.web import graph, highlight, render
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
@@ -28,6 +28,7 @@ Outlet = Annotated[Annotated[str, StringConstraints(max_length=200, pattern=TEXT
 
 
 COATTENDEES = 15  # rows of "seen most often with" on a person page
+PAGE_LATEST = 100  # appearances a person page covers unless ?last= asks for more
 
 
 def person_href(entity_id: str | None) -> str | None:
@@ -69,10 +70,12 @@ def people_page(request: Request, limit: Limit = 100, offset: Offset = 0):
 
 
 @router.get("/people/{entity_id}")
-def person_page(request: Request, entity_id: EntityId):
+def person_page(request: Request, entity_id: EntityId, last: Last = PAGE_LATEST):
+    """A person's latest `last` appearances (the page says so when there are more): the
+    titles, charts and co-attendees of a leader's 500 take most of a second to gather."""
     store = store_of(request)
-    person = answers.person(store, entity_id)
-    timeline = answers.timeline(store, entity_id)
+    person = answers.person(store, entity_id, last)
+    timeline = answers.timeline(store, entity_id, last)
     ranked = [a for a in timeline["appearances"] if a["order"] is not None and a["date"]]
     return render(request, "person.html", {
         "person": person, "timeline": timeline, "ranked": ranked,
