@@ -138,12 +138,19 @@ def network(store, since: date | None, limit: int) -> dict:
     """The co-attendance graph as JSON: the `limit` best-connected people and their edges.
     Kept per (since, limit): ranking the people of a 100,000-link graph takes a quarter second."""
     graph = cache.get(store, ("network", since), lambda: network_analysis.network(store, since))
-    return cache.get(store, ("network_top", since, limit), lambda: strongest(graph, since, limit))
+    ranked = cache.get(store, ("network_rank", since), lambda: ranking(graph))
+    return cache.get(store, ("network_top", since, limit), lambda: strongest(graph, ranked, since, limit))
 
 
-def strongest(graph, since: date | None, limit: int) -> dict:
+def ranking(graph) -> tuple[dict, list]:
+    """Each person's weighted degree, and everyone best connected first."""
     strength = dict(graph.degree(weight="weight"))
-    kept = sorted(graph.nodes, key=lambda n: (-strength[n], n))[:limit]
+    return strength, sorted(graph.nodes, key=lambda n: (-strength[n], n))
+
+
+def strongest(graph, ranked: tuple[dict, list], since: date | None, limit: int) -> dict:
+    strength, everyone = ranked
+    kept = everyone[:limit]
     sub = graph.subgraph(kept)
     nodes = [{"id": n, "name": graph.nodes[n].get("name"), "country": graph.nodes[n].get("country"),
               "degree": graph.degree(n), "weight": strength[n]} for n in kept]
