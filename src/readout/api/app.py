@@ -51,8 +51,10 @@ def warm_up(store) -> None:
     (Not the people list: counting everyone's appearances takes half a minute on 500,000
     articles, and /people computes it when first asked.)"""
     try:
+        from readout.web.pages import drawn_network
+
         Resolver.default()
-        answers.network(store, None, 60)
+        drawn_network(store, None, 60)  # the page's default; also loads the layout's libraries
         answers.changes(store, answers.recent_since(store))
     except Exception:  # a page asked later reports the same problem to whoever asks
         logging.getLogger("readout.api").exception("warming up the answers failed")

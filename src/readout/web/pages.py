@@ -88,10 +88,15 @@ def person_page(request: Request, entity_id: EntityId, last: Last = PAGE_LATEST)
 def network_page(request: Request, since: Day = None,
                  limit: Annotated[int, Query(ge=1, le=300)] = 60):
     store = store_of(request)
-    network = answers.network(store, since, limit)
-    drawing = answers.cache.get(store, ("layout", since, limit), lambda: graph.layout(network))
+    network, drawing = drawn_network(store, since, limit)
     return render(request, "network.html", {"network": network, "drawing": drawing,
                                             "since": since, "limit": limit})
+
+
+def drawn_network(store, since: date | None, limit: int) -> tuple[dict, dict]:
+    """The network answer and its drawing, kept until the store changes."""
+    network = answers.network(store, since, limit)
+    return network, answers.cache.get(store, ("layout", since, limit), lambda: graph.layout(network))
 
 
 @router.get("/search")
