@@ -53,7 +53,7 @@ def iso_date(value: str | None) -> str | None:
         return _valid_day(*map(int, match.groups()))
     try:
         return parsedate_to_datetime(value).date().isoformat()
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):  # a year of twenty digits overflows
         return None
 
 
