@@ -17,8 +17,9 @@ ROOT = Path(__file__).resolve().parents[1]
 MARKER = re.compile(r"(<!-- readme-output: (.+?) -->\n```text\n)(.*?)(```)", re.S)
 FIGURES = re.compile(r"(<!-- readme-figures: (.+?) -->\n)(.*?)(<!-- /readme-figures -->)", re.S)
 BENCH_KEYS = ["extract_docs_per_s", "ingest_sqlite_docs_per_s", "ingest_postgres_docs_per_s",
-              "peak_rss_mb_10k", "peak_rss_mb_100k", "reingest_ratio", "timeline_p95_ms",
-              "event_search_p95_ms", "fulltext_p95_ms", "dask_speedup_2_workers", "store_docs"]
+              "peak_rss_mb_10k", "peak_rss_mb_100k", "reingest_ratio", "store_docs", "timeline_p95_ms",
+              "event_search_p95_ms", "fulltext_p95_ms", "dask_speedup_2_workers", "serving_store_docs",
+              "page_p95_ms", "load_rps", "load_errors"]
 WIDTH = "100"
 
 
@@ -34,17 +35,24 @@ def run(command: str, demo_db: Path) -> str:
 
 
 def figures(path: str) -> str:
-    """A table of the benchmark keys from a saved `readout bench --json` result."""
+    """A table of the benchmark keys from a saved `readout bench --json` result, each with its
+    target from bench.yaml and whether the measurement meets it."""
     import json
 
+    from readout.bench.run import verdicts
+    from readout.domain import load_yaml
+
     result = json.loads((ROOT / path).read_text(encoding="utf-8"))
-    machine = result.get("machine", {})
+    machine, targets, met = result.get("machine", {}), load_yaml("bench.yaml")["targets"], verdicts(result)
     lines = [f"Measured {result.get('date', '?')} ({result.get('mode', 'full')} run, {machine.get('nproc')} cores, "
              f"load average {machine.get('load_average_start', ['?'])[0]:.1f} at the start):", "",
-             "| key | value |", "|---|---|"]
+             "| key | value | target | met |", "|---|---|---|---|"]
     for key in BENCH_KEYS:
-        value = result.get(key)
-        lines.append(f"| `{key}` | {'not measured' if value is None else round(value, 2)} |")
+        value, target = result.get(key), targets.get(key, {})
+        bound = f">= {target['min']}" if "min" in target else (f"<= {target['max']}" if "max" in target else "")
+        verdict = {True: "yes", False: "**no**", None: ""}[met.get(key)] if target else ""
+        shown = "not measured" if value is None else round(value, 2)
+        lines.append(f"| `{key}` | {shown} | {bound} | {verdict} |")
     return "\n".join(lines) + "\n\n"
 
 
