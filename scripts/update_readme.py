@@ -15,6 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 MARKER = re.compile(r"(<!-- readme-output: (.+?) -->\n```text\n)(.*?)(```)", re.S)
+RELIABILITY = re.compile(r"(<!-- readme-reliability -->\n)(.*?)(<!-- /readme-reliability -->)", re.S)
 FIGURES = re.compile(r"(<!-- readme-figures: (.+?) -->\n)(.*?)(<!-- /readme-figures -->)", re.S)
 BENCH_KEYS = ["extract_docs_per_s", "ingest_sqlite_docs_per_s", "ingest_postgres_docs_per_s",
               "peak_rss_mb_10k", "peak_rss_mb_100k", "reingest_ratio", "store_docs", "timeline_p95_ms",
@@ -56,8 +57,28 @@ def figures(path: str) -> str:
     return "\n".join(lines) + "\n\n"
 
 
+def reliability() -> str:
+    """Issue 6's figures from the JSON the runs wrote: inputs fuzzed, kills survived, requests
+    served under load."""
+    import json
+
+    def load(path: str) -> dict:
+        return json.loads((ROOT / path).read_text(encoding="utf-8"))
+
+    fuzz, crash, bench = load("fuzz/summary.json"), load("fuzz/crash.json"), load("docs/bench-full.json")
+    runs = ", ".join(f"{name} {r['inputs_tried']:,} ({r['outcome']})" for name, r in sorted(fuzz["harnesses"].items()))
+    kills = "; ".join(f"{store}: {r['forked_kills'] + r['fresh_process_kills']} SIGKILLs, final rows "
+                      f"{'equal to' if r['final_rows_equal_reference'] else 'DIFFERENT from'} an uninterrupted run"
+                      for store, r in crash.items())
+    return (f"- Fuzzing: {fuzz['total_inputs']:,} inputs in all, none open as a crash or hang; per harness: {runs}.\n"
+            f"- Crash safety: {kills}.\n"
+            f"- Load run (full bench): {bench.get('load_served')} of {bench.get('load_requests')} requests answered at "
+            f"{bench.get('load_target_rps')}/s for {bench.get('load_seconds')} s, {bench.get('load_errors')} errors.\n")
+
+
 def rendered(readme: str) -> str:
     readme = FIGURES.sub(lambda m: m.group(1) + figures(m.group(2)) + m.group(4), readme)
+    readme = RELIABILITY.sub(lambda m: m.group(1) + reliability() + m.group(3), readme)
     with tempfile.TemporaryDirectory() as folder:
         demo_db = Path(folder) / "demo.db"
         subprocess.run([sys.executable, "-m", "readout", "ingest", "--samples", "--db", str(demo_db)],
