@@ -31,7 +31,7 @@ class Mention:
     name: NameMatch
     sentence: Span
     title: str | None
-    title_span: tuple[int, int] | None
+    title_span: Span | None
     listing: int | None            # index of the attendance list holding it
     role: str
     delegation: str | None = None  # country of the delegation the person leads
@@ -85,14 +85,13 @@ def _mentions(text, names, sentences, lists) -> list[Mention]:
         before = titles.before(name.start, bound)
         after = None if listing is not None and titles_first[listing] else \
             titles.after(name.end, sentence.end)
-        start = before[0] if before else name.start   # of the name and the title before it
+        start = before.start if before else name.start   # of the name and the title before it
         eponym = _eponym(text, titles.reversed, name, start, bound, previous_eponym, rules)
         role = _role(text, titles.reversed, name, listing, eponym, sentence, lead, start, rules)
-        title = join_titles(text[before[0]:before[1]] if before else None,
-                            text[after[0]:after[1]] if after else None)
+        title = join_titles(before.of(text) if before else None, after.of(text) if after else None)
         out.append(Mention(name, sentence, title, after or before, listing, role,
                            delegation=_delegation_country(text, sentence, name.start)))
-        previous_end, previous_eponym = (after[1] if after else name.end), eponym
+        previous_end, previous_eponym = (after.end if after else name.end), eponym
     return out
 
 
@@ -196,7 +195,7 @@ def _group(mentions: list[Mention]) -> list[PersonMention]:
             titles[key].append(mention.title)
             person.title = person.title or mention.title
             if person.title_span is None and mention.title_span:
-                person.title_span = Span(*mention.title_span)
+                person.title_span = mention.title_span
     for key, person in people.items():
         person.titles = titles[key]
     return list(people.values())

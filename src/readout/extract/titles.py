@@ -19,10 +19,7 @@ from functools import lru_cache
 
 from readout.domain import load_yaml
 from readout.extract.countries import country_in
-
-# (start, end) of a title. Not a model.Span: most are read and dropped, and a frozen dataclass
-# costs a microsecond or two to build; people.py makes Spans of the ones it keeps.
-Offsets = tuple[int, int]
+from readout.model import Span
 
 COMMA = re.compile(r"\s*,\s*")
 AND = re.compile(r"\s*and\s*")
@@ -78,7 +75,7 @@ class Titles:
         self.name_starts = sorted(name_starts)
         self.words = vocabulary()
 
-    def after(self, name_end: int, limit: int) -> Offsets | None:
+    def after(self, name_end: int, limit: int) -> Span | None:
         """The title written after a name and a comma, up to `limit` (end of sentence)."""
         text = self.text
         match = COMMA.match(text, name_end, limit)
@@ -92,7 +89,7 @@ class Titles:
             comma = self._next_comma(comma + 1, limit)
         return _trimmed(text, start, self._before_next_name(start, limit))
 
-    def before(self, name_start: int, bound: int) -> Offsets | None:
+    def before(self, name_start: int, bound: int) -> Span | None:
         """The title written directly before a name ("Russian Ambassador to the DPRK ..."),
         not reaching back before `bound`."""
         v = self.words
@@ -110,7 +107,7 @@ class Titles:
         words = {word for _, _, word in kept}
         if not kept or not (words & v.before_name or words & v.lowercase_before):
             return None
-        return kept[0][0], kept[-1][1]
+        return Span(kept[0][0], kept[-1][1])
 
     def _token_before(self, end: int, bound: int) -> _Token | None:
         """The last token of text[bound:end]."""
@@ -201,12 +198,12 @@ class Titles:
                                     or following.group(1).islower())
 
 
-def _trimmed(text: str, start: int, end: int) -> Offsets | None:
+def _trimmed(text: str, start: int, end: int) -> Span | None:
     while end > start and text[end - 1] in " ,;":
         end -= 1
     if end - start > 1 and text[end - 1] == "." and text[end - 2].islower():
         end -= 1
-    return (start, end) if end > start else None
+    return Span(start, end) if end > start else None
 
 
 def _after_organisation(kept: list[_Token], v: _Vocabulary) -> list[_Token]:

@@ -6,8 +6,8 @@ here we only parse a span once it is known to be a date.
 from __future__ import annotations
 
 import calendar
-import re
 import datetime as dt
+import re
 from functools import lru_cache
 
 import dateparser
@@ -32,8 +32,8 @@ def parse_date(span: str, base: dt.date | None = None, date_order: str = "MDY") 
         return None
     # Parsed once per spelling ("June 19"), then placed before `base`: an archive has a new
     # publication date every day, so caching on (span, base) would hardly ever hit.
-    leap_year = _parse_dated(f"{span} {LEAP_YEAR}", date_order)
-    return _latest_on_or_before(leap_year, base) if leap_year else None
+    month_day = _parse_dated(f"{span} {LEAP_YEAR}", date_order)
+    return _latest_on_or_before(month_day, base) if month_day else None
 
 
 LEAP_YEAR = 2000  # a year that has every month-day, 29 February included
