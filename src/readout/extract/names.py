@@ -147,7 +147,9 @@ def _by_first_word(text: str, start: int, end: int) -> list[NameMatch]:
         at = last - len(word)
         if _starts_word(text, at) and (word[0].isupper() or "A" <= text[last + 1:last + 2] <= "Z"):
             for finder in finders:
-                found += finder(text, at, end)
+                name = finder(text, at, end)
+                if name is not None:
+                    found.append(name)
     return found
 
 
@@ -173,31 +175,44 @@ def _starts_word(text: str, at: int) -> bool:
     return at == 0 or not (text[at - 1].isalnum() or text[at - 1] in "_'’.")
 
 
-def _korean(text: str, at: int, end: int) -> list[NameMatch]:
-    p = patterns()
-    match = p.korean.match(text, at, end)
+def _korean(text: str, at: int, end: int) -> NameMatch | None:
+    match = patterns().korean.match(text, at, end)
     if not match:
-        return []
-    tokens = _before_next_surname(match.group(2).split(), text, match.end())
-    while tokens and not all(_korean_given(t) for t in tokens):
-        tokens.pop()
-    if not tokens:
-        return []
-    stop = match.start(2) + len(" " + " ".join(tokens))
-    return [NameMatch(at, stop, text[at:stop], "korean", "PRK")]
+        return None
+    given = match.group(2)
+    length, before_hyphen = _korean_given_name(given)
+    if before_hyphen is not None:
+        following = NEXT_SYLLABLE.match(text, match.end())
+        if following and _korean_given(following.group(1)):
+            length = before_hyphen
+    if not length:
+        return None
+    stop = match.start(2) + length
+    return NameMatch(at, stop, text[at:stop], "korean", "PRK")
 
 
 NEXT_SYLLABLE = re.compile(r" ([A-Z][a-z]{0,6})\b")
 
 
-def _before_next_surname(tokens: list[str], text: str, end: int) -> list[str]:
-    """"Kim Il Sung-Kim Jong Il": a surname after a hyphen, followed by a given name, starts
-    the next name ("Roh Moo-Hyun" is one name)."""
+@lru_cache(maxsize=65536)  # the same few thousand given names recur from article to article
+def _korean_given_name(given: str) -> tuple[int, int | None]:
+    """How much of `given` (" Tok Hun", with its leading space) is a romanized given name, and
+    how much when a surname after a hyphen in its last word starts the next name instead
+    (None when it has none): "Kim Il Sung-Kim Jong Il", where "Roh Moo-Hyun" is one name."""
+    tokens = given.split()
     head, _, tail = tokens[-1].partition("-")
-    following = NEXT_SYLLABLE.match(text, end)
-    if tail in patterns().korean_surnames and following and _korean_given(following.group(1)):
-        return tokens[:-1] + [head]
-    return tokens
+    cut = _given_length(tokens[:-1] + [head]) if tail in patterns().korean_surnames else None
+    return _given_length(tokens), cut
+
+
+def _given_length(tokens: list[str]) -> int:
+    """The length, with its leading space, of the run of leading tokens that are syllables."""
+    kept = []
+    for token in tokens:
+        if not _korean_given(token):
+            break
+        kept.append(token)
+    return len(" " + " ".join(kept)) if kept else 0
 
 
 @lru_cache(maxsize=65536)  # the same few hundred syllables make up nearly every name
@@ -207,44 +222,43 @@ def _korean_given(token: str) -> bool:
         p.korean_syllable.fullmatch(part) for part in token.lower().split("-"))
 
 
-def _chinese(text: str, at: int, end: int) -> list[NameMatch]:
+def _chinese(text: str, at: int, end: int) -> NameMatch | None:
     p = patterns()
     match = p.chinese.match(text, at, end)
     if match and match.group(2) not in p.not_name and p.pinyin_given.fullmatch(match.group(2).lower()):
-        return [NameMatch(at, match.end(), match.group(0), "chinese", "CHN")]
-    return []
+        return NameMatch(at, match.end(), match.group(0), "chinese", "CHN")
+    return None
 
 
-def _given_first(text: str, at: int, end: int) -> list[NameMatch]:
+def _given_first(text: str, at: int, end: int) -> NameMatch | None:
     p = patterns()
     match = p.given_first.match(text, at, end)
-    if not match:
-        return []
-    tokens = _name_tokens(match.group(2).split())
-    if not tokens:
-        return []
-    stop = match.start(2) + len(" " + " ".join(tokens))
-    return [NameMatch(at, stop, text[at:stop], "given_first", p.given_country.get(match.group(1)))]
+    length = _name_length(match.group(2)) if match else 0
+    if not length:
+        return None
+    stop = match.start(2) + length
+    return NameMatch(at, stop, text[at:stop], "given_first", p.given_country.get(match.group(1)))
 
 
-def _name_tokens(tokens: list[str]) -> list[str]:
-    """The leading tokens that can be part of a name; particles may not end one."""
+@lru_cache(maxsize=65536)  # the rest of a name after its given name recurs as often as the name
+def _name_length(rest: str) -> int:
+    """The length, with its leading space, of the leading words of `rest` (" Vladimirovich
+    Putin") that can be part of a name; particles may not end one."""
     p = patterns()
     kept = []
-    for token in tokens:
+    for token in rest.split():
         if token.rstrip(".") in p.not_name or token in p.not_name:
             break
         kept.append(token)
     while kept and kept[-1] in p.trailing:
         kept.pop()
-    return kept
+    return len(" " + " ".join(kept)) if kept else 0
 
 
-def _after_title(text: str, at: int, end: int) -> list[NameMatch]:
+def _after_title(text: str, at: int, end: int) -> NameMatch | None:
     """"Ambassador Gholamreza Sedighi": unknown words after a title word."""
     match = patterns().after_title.match(text, at, end)
-    name = _unknown(match) if match else None
-    return [name] if name else []
+    return _unknown(match) if match else None
 
 
 def _apposition(text: str, start: int, end: int) -> list[NameMatch]:
@@ -262,7 +276,13 @@ def _apposition(text: str, start: int, end: int) -> list[NameMatch]:
 
 
 def _unknown(match: re.Match) -> NameMatch | None:
-    tokens = match.group(1).split()
-    if len(tokens) < 2 or any(t in patterns().not_name for t in tokens):
+    words = match.group(1)
+    if not _could_be_name(words):
         return None
-    return NameMatch(match.start(1), match.end(1), match.group(1), "apposition", None)
+    return NameMatch(match.start(1), match.end(1), words, "apposition", None)
+
+
+@lru_cache(maxsize=65536)  # capitalised phrases before titles recur ("Foreign Minister")
+def _could_be_name(words: str) -> bool:
+    tokens = words.split()
+    return len(tokens) >= 2 and not any(t in patterns().not_name for t in tokens)
