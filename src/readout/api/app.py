@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from readout import __version__
 from readout.api import answers, errors, routes, writes
+from readout.api.responses import ResponseCache
 from readout.api.security import Guard
 from readout.api.settings import Settings
 from readout.resolve import Resolver
@@ -40,7 +41,9 @@ def create_app(settings: Settings | None = None, store=None) -> FastAPI:
     app.include_router(writes.router)
     web.install(app)
     errors.install(app, render_page=web.error_page)
-    app.add_middleware(Guard, max_body=settings.max_body)
+    if settings.cache_mb:
+        app.add_middleware(ResponseCache, store=opened, states=answers.cache, budget_mb=settings.cache_mb)
+    app.add_middleware(Guard, max_body=settings.max_body)  # added last: outermost
     return app
 
 

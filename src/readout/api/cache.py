@@ -42,6 +42,12 @@ class AnswerCache:
             self.states[id(store)] = seen
         return seen[1]
 
+    def known_state(self, store) -> tuple | None:
+        """The state read less than STATE_SECONDS ago, or None: for callers on an event loop,
+        which must not wait for the database themselves."""
+        seen = self.states.get(id(store))
+        return seen[1] if seen is not None and time.monotonic() - seen[0] <= STATE_SECONDS else None
+
     def forget(self, store) -> None:
         """After a write through this server: the next answer reads the state again."""
         self.states.pop(id(store), None)

@@ -16,16 +16,19 @@ class Settings:
     token: str | None = None              # bearer token for writes; None = read-only server
     max_body: int = MEGABYTE              # larger request bodies are refused with 413
     folders: tuple[Path, ...] = ()        # where a write may name a file on the server
+    cache_mb: int = 64                    # answers kept until the store changes; 0: none
 
     @classmethod
     def from_env(cls, db: str | None = None, environ=os.environ) -> Settings:
-        """READOUT_DB, READOUT_API_TOKEN, READOUT_API_MAX_BODY (bytes) and READOUT_API_FOLDERS
-        (folders separated by the system's path separator, ':' on Linux)."""
+        """READOUT_DB, READOUT_API_TOKEN, READOUT_API_MAX_BODY (bytes), READOUT_API_FOLDERS
+        (folders separated by the system's path separator, ':' on Linux) and READOUT_CACHE_MB
+        (megabytes of answers kept, 0 for none)."""
         folders = [part for part in environ.get("READOUT_API_FOLDERS", "").split(os.pathsep) if part]
         return cls(db=db or environ.get("READOUT_DB"),
                    token=environ.get("READOUT_API_TOKEN") or None,
                    max_body=_size(environ.get("READOUT_API_MAX_BODY")),
-                   folders=tuple(Path(f).resolve() for f in folders))
+                   folders=tuple(Path(f).resolve() for f in folders),
+                   cache_mb=_megabytes(environ.get("READOUT_CACHE_MB")))
 
     @property
     def writable(self) -> bool:
@@ -41,4 +44,12 @@ def _size(value: str | None) -> int:
         return MEGABYTE
     if not value.isdigit() or int(value) == 0:
         raise SettingsError(f"READOUT_API_MAX_BODY={value!r}: expected a number of bytes, such as 1048576")
+    return int(value)
+
+
+def _megabytes(value: str | None) -> int:
+    if value is None:
+        return Settings.cache_mb
+    if not value.isdigit():
+        raise SettingsError(f"READOUT_CACHE_MB={value!r}: expected a whole number of megabytes, such as 64 (0: keep none)")
     return int(value)
