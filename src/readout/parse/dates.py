@@ -99,6 +99,8 @@ def _latest_on_or_before(month_day: dt.date, base: dt.date) -> dt.date | None:
     return None
 
 
+DATE_SEPARATORS = re.compile(r"[\s,./-]+")
+
+
 def _has_year(span: str) -> bool:
-    return any(len(token) == 4 and token.isdigit()
-               for token in re.split(r"[\s,./-]+", span))
+    return any(len(token) == 4 and token.isdigit() for token in DATE_SEPARATORS.split(span))
