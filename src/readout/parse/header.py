@@ -14,6 +14,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from readout.domain import load_yaml
 from readout.model import Span
@@ -23,8 +24,9 @@ TAG = re.compile(r"<[^>]{0,200}>")
 HEADLINE_MAX = 300
 
 
-@dataclass
-class Line:
+class Line(NamedTuple):
+    """A line of the text; a named tuple, as every line of every article makes one."""
+
     start: int
     end: int
     text: str        # stripped, tags removed

@@ -48,6 +48,9 @@ def split_sentences(text: str, start: int, end: int) -> list[Span]:
 
 
 def _append(spans: list[Span], text: str, start: int, end: int) -> None:
+    if start < end and text[start] not in TRIM and text[end - 1] not in TRIM:
+        spans.append(Span(start, end))   # nearly every sentence: nothing to trim
+        return
     while start < end and text[start] in TRIM:
         start += 1
     while end > start and text[end - 1] in TRIM:
