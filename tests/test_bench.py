@@ -174,6 +174,20 @@ def test_load_run_counts_a_broken_server_as_errors(gold_store, monkeypatch):
     assert figures["load_error_kinds"] == {"x: HTTP 404": 4}
 
 
+def test_load_run_on_two_server_processes_counts_kept_answers(gold_store):
+    """`readout serve --workers 2` answers, and an answer asked again comes from those kept."""
+    import asyncio
+
+    from readout.bench import load
+    from readout.bench.pages import Request, running_server
+
+    with running_server(gold_store, workers=2) as base:
+        outcome = asyncio.run(load.drive(base, [Request("a", "/api/outlets")] * 6, rate=20))
+    figures = load.summary(outcome, 20)
+    assert figures["load_errors"] == 0 and figures["load_served"] == 6
+    assert 0 < figures["load_kept_share"] < 1  # each process computes it once at most
+
+
 def test_bench_load_alone(run_readout):
     result = run_readout("bench", "--load", "--size", "small", "--load-seconds", "1", "--json")
     assert result.returncode == 0, result.stderr

@@ -47,6 +47,12 @@ def create_app(settings: Settings | None = None, store=None) -> FastAPI:
     return app
 
 
+def from_environment() -> FastAPI:
+    """The app of one of `readout serve --workers N`'s processes: settings and store from
+    the environment (READOUT_DB and the rest, see Settings.from_env)."""
+    return create_app(Settings.from_env())
+
+
 def warm_up(store) -> None:
     """Load the knowledge base and compute the answers of the pages everyone opens (the
     network, the changes page's recent window) before anyone asks: the network reads every

@@ -9,6 +9,10 @@ client got round to sending it. The mix is drawn from the store as the page late
 (readout.bench.pages): pages and API answers for people, timelines, event searches,
 full-text searches, the network and documents. An error is any answer but 2xx, a timeout
 or a broken connection.
+
+The server runs as deployed for a team: `workers` processes, each keeping whole answers until
+the store changes (readout.api.responses). The share of answers served from them is reported
+(load_kept_share), since a run whose requests were all different would find none kept.
 """
 from __future__ import annotations
 
@@ -35,6 +39,7 @@ class Outcome:
     sent: int = 0
     latencies: list[float] = field(default_factory=list)   # ms, of 2xx answers
     errors: Counter = field(default_factory=Counter)       # "kind: status or exception" -> count
+    kept: int = 0                                          # answers the server had kept
     seconds: float = 0.0
 
 
@@ -66,6 +71,7 @@ async def drive(base: str, requests: list[Request], rate: float, timeout: float 
                 return
             if 200 <= response.status_code < 300:
                 outcome.latencies.append((perf_counter() - due) * 1000)
+                outcome.kept += response.headers.get("x-readout-cache") == "hit"
             else:
                 outcome.errors[f"{request.kind}: HTTP {response.status_code}"] += 1
 
@@ -90,20 +96,21 @@ def summary(outcome: Outcome, rate: float) -> dict:
             "load_p50_ms": statistics.median(spent) if spent else None,
             "load_p95_ms": cuts[94] if spent else None, "load_p99_ms": cuts[98] if spent else None,
             "load_max_ms": spent[-1] if spent else None,
+            "load_kept_share": outcome.kept / served if served else None,
             "load_error_kinds": dict(outcome.errors.most_common(20))}
 
 
-def load_run(db: str, seconds: float, rate: float = 200.0, seed: int = 0,
+def load_run(db: str, seconds: float, rate: float = 200.0, seed: int = 0, workers: int = 1,
              log=lambda message: None) -> dict:
     """The load run's figures: requests sent and served, errors, achieved rate, latencies."""
     total = max(1, round(seconds * rate))
     with open_store(db) as store:
         requests = mixed_requests(store, total, seed)
-    log(f"starting readout serve over {db}")
-    with running_server(db) as base:
+    log(f"starting readout serve --workers {workers} over {db}")
+    with running_server(db, workers=workers) as base:
         # Warm-up: each kind once, so the run measures a server that has opened its store.
         warm = {r.kind: r for r in requests}
         asyncio.run(drive(base, list(warm.values()), rate=5, timeout=READY_TIMEOUT))
         log(f"sending {total} mixed requests at {rate:g}/s for {seconds:g} s")
         outcome = asyncio.run(drive(base, requests, rate))
-    return {**summary(outcome, rate), "load_seconds": seconds}
+    return {**summary(outcome, rate), "load_seconds": seconds, "load_workers": workers}

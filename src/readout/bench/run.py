@@ -55,6 +55,7 @@ class Plan:
     load_rate: float = 200.0
     postgres: str | None = None
     store_path: Path | None = None
+    load_workers: int = 1  # server processes in the load run
     notes: list[str] = field(default_factory=list)
 
 
@@ -75,7 +76,8 @@ def make_plan(quick: bool, size: str | None, postgres: str | None = None,
         raise BenchError(f"--load-seconds {load_seconds:g}: give a number of seconds above 0")
     return Plan(mode, sizes["corpus"], sizes["rss_small"], sizes["rss_large"], store, rules["queries"],
                 sizes["pages"], seed, load_seconds or sizes["load_seconds"], rules["load"]["rate"],
-                postgres, (store_path or default_path(store)) if store else None)
+                postgres, (store_path or default_path(store)) if store else None,
+                load_workers=rules["load"]["workers"])
 
 
 def run(plan: Plan, log: Callable[[str], None] = lambda message: None) -> dict:
@@ -186,7 +188,7 @@ def load_only(plan: Plan, path: Path, log=lambda message: None) -> dict:
     """The load run over the store at `path`."""
     from readout.bench.load import load_run
 
-    return load_run(str(path), plan.load_seconds, plan.load_rate, plan.seed, log)
+    return load_run(str(path), plan.load_seconds, plan.load_rate, plan.seed, plan.load_workers, log)
 
 
 def run_load(plan: Plan, log: Callable[[str], None] = lambda message: None) -> dict:

@@ -13,12 +13,18 @@ from readout.cli.common import DbOption
 def serve(db: Optional[str] = DbOption,
           host: str = typer.Option("127.0.0.1", help="Address to listen on (loopback by default)"),
           port: int = typer.Option(8000, min=1, max=65535, help="Port to listen on"),
-          log_level: str = typer.Option("info", help="uvicorn's log level: warning, info, debug")):
+          log_level: str = typer.Option("info", help="uvicorn's log level: warning, info, debug"),
+          workers: int = typer.Option(1, min=1, max=64, help="Server processes answering at once: "
+                                      "one per core for a team (each keeps its own answers)")):
     """Serve the web pages and the REST API (/api, schema at /openapi.json, docs at /docs).
 
     Read-only unless READOUT_API_TOKEN is set: writes (POST /api/ingest, /api/kb/import) then
     need "Authorization: Bearer TOKEN". READOUT_API_FOLDERS lists the folders a write may name
-    files in; READOUT_API_MAX_BODY caps request bodies (bytes, default 1 MiB)."""
+    files in; READOUT_API_MAX_BODY caps request bodies (bytes, default 1 MiB); READOUT_CACHE_MB
+    bounds the answers kept until the store changes (default 64, 0 for none)."""
+    if workers > 1:
+        serve_processes(db, host, port, log_level, workers)
+        return
     server = build_server(db, host, port, log_level)
     settings = server.config.app.state.settings
     mode = "read-write (token required)" if settings.writable else "read-only"
@@ -38,3 +44,26 @@ def build_server(db: str | None, host: str, port: int, log_level: str = "info"):
     config = uvicorn.Config(application, host=host, port=port, log_level=log_level,
                             proxy_headers=False, server_header=False)
     return uvicorn.Server(config)
+
+
+def serve_processes(db: str | None, host: str, port: int, log_level: str, workers: int) -> None:
+    """uvicorn's worker processes, each building the app from the environment (a process
+    cannot be handed an open store): the store is opened here first, so that a bad --db
+    still fails in one line before any worker starts."""
+    import os
+
+    import uvicorn
+
+    from readout.api import Settings
+    from readout.store import open_store
+
+    settings = Settings.from_env(db=db)
+    with open_store(settings.db) as store:
+        name = store.name
+    if settings.db:
+        os.environ["READOUT_DB"] = settings.db
+    mode = "read-write (token required)" if settings.writable else "read-only"
+    console.print(f"readout serving {name} on http://{host}:{port}/ ({mode}, {workers} processes)",
+                  highlight=False, markup=False)
+    uvicorn.run("readout.api.app:from_environment", factory=True, host=host, port=port,
+                workers=workers, log_level=log_level, proxy_headers=False, server_header=False)
