@@ -19,7 +19,7 @@ from readout.analyze.person import person_profile, profile_of
 from readout.analyze.rank import rank
 from readout.analyze.timeline import timeline
 from readout.analyze.titles import title_changes, title_history
-from readout.api import Settings, create_app
+from readout.api import Settings, answers, create_app
 from readout.ingest import iter_raw_documents
 from readout.pipeline import records
 from readout.store import open_store
@@ -169,7 +169,7 @@ def test_people_and_outlets(client, gold):
 
 def test_person_is_the_person_profile(client, gold):
     found = get(client, "/api/people/choe-son-hui")
-    assert found == json.loads(json.dumps(profile_of(gold, "choe-son-hui", 500)))
+    assert found == json.loads(json.dumps(profile_of(gold, "choe-son-hui", answers.LATEST)))
     whole = person_profile(gold, "choe-son-hui")  # the CLI's: every appearance
     assert {k: v for k, v in found.items() if k not in ("query", "resolved_by")} == \
         {k: v for k, v in json.loads(json.dumps(whole)).items() if k not in ("query", "resolved_by")}

@@ -20,9 +20,10 @@ from readout.api.errors import ApiError
 from readout.store import versions
 
 cache = AnswerCache()
-# A person's answers cover their latest LATEST appearances unless asked for more: a leader
-# is named in most articles of an archive, and a page of 150,000 rows answers nobody.
-LATEST = 500
+# A person's answers cover their latest LATEST appearances unless asked for more (?last=):
+# a leader is named in most articles of an archive, and a page of 150,000 rows answers
+# nobody. The same number as the person page's, so that both show the same figures.
+LATEST = 100
 
 
 def page(items: list, limit: int, offset: int) -> dict:

@@ -28,7 +28,6 @@ Outlet = Annotated[Annotated[str, StringConstraints(max_length=200, pattern=TEXT
 
 
 COATTENDEES = 15  # rows of "seen most often with" on a person page
-PAGE_LATEST = 100  # appearances a person page covers unless ?last= asks for more
 
 
 def person_href(entity_id: str | None) -> str | None:
@@ -70,7 +69,7 @@ def people_page(request: Request, limit: Limit = 100, offset: Offset = 0):
 
 
 @router.get("/people/{entity_id}")
-def person_page(request: Request, entity_id: EntityId, last: Last = PAGE_LATEST):
+def person_page(request: Request, entity_id: EntityId, last: Last = answers.LATEST):
     """A person's latest `last` appearances (the page says so when there are more): the
     titles, charts and co-attendees of a leader's 500 take most of a second to gather."""
     store = store_of(request)
