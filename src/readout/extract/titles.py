@@ -91,7 +91,14 @@ class Titles:
 
     def before(self, name_start: int, bound: int) -> Span | None:
         """The title written directly before a name ("Russian Ambassador to the DPRK ..."),
-        not reaching back before `bound`."""
+        not reaching back before `bound`. It depends on text[bound:name_start] alone, so a
+        short stretch is read once per process (see _title_before)."""
+        if name_start - bound > SHORT_STRETCH:
+            return self._read_before(name_start, bound)
+        found = _title_before(self.text[bound:name_start])
+        return Span(name_start - found[0], name_start - found[1]) if found else None
+
+    def _read_before(self, name_start: int, bound: int) -> Span | None:
         v = self.words
         last = self._token_before(name_start, bound)
         if (last is None or last[2] == "," or last[2] in v.connectors
@@ -196,6 +203,19 @@ class Titles:
         following = FIRST_WORD.match(self.text, word.end(), limit)
         return bool(following) and (following.group(1) in self.words.before_name
                                     or following.group(1).islower())
+
+
+# What comes between a name and the one before it in a list (", ", " and ", ", First Deputy
+# Prime Minister ") recurs from article to article; longer stretches (the start of a
+# sentence) rarely do and are not worth keeping.
+SHORT_STRETCH = 60
+
+
+@lru_cache(maxsize=65536)
+def _title_before(stretch: str) -> tuple[int, int] | None:
+    """Titles.before of a name right after `stretch`, as distances back from the name."""
+    span = Titles(stretch, ())._read_before(len(stretch), 0)
+    return (len(stretch) - span.start, len(stretch) - span.end) if span else None
 
 
 def _trimmed(text: str, start: int, end: int) -> Span | None:
