@@ -7,7 +7,7 @@ from __future__ import annotations
 import itertools
 import json
 from dataclasses import replace
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from importlib.resources import as_file, files
 from pathlib import Path
 
@@ -24,7 +24,7 @@ from readout.store import open_store, versions, write
 from readout.store.dialects import SqliteDialect
 from readout.store.rows import record_rows
 from readout.store.tables import document_changes, story_buckets
-from readout.store.versions import RULE, Report, jaccard, same_story, story_documents
+from readout.store.versions import RULE, Report, dates_agree, jaccard, same_story, story_documents
 from store_fixtures import postgres_url, store, store_url  # noqa: F401  (fixtures)
 
 GOLD = Path(__file__).parent / "fixtures" / "gold"
@@ -93,6 +93,36 @@ def test_the_same_names_a_year_apart_are_another_story(gold):
     assert same_story(first, replace(first, id=2, dates=frozenset({date(2023, 7, 29)})))
     assert not same_story(first, replace(first, id=2, dates=frozenset({date(2024, 7, 28)})))
     assert same_story(first, replace(first, id=2, dates=frozenset()))  # no date: the text decides
+
+
+def shifted(record_text: tuple[dict, str], days: int) -> tuple[dict, str]:
+    """The article as if reported `days` later: every date moved, one line added (another text)."""
+    record, text_ = record_text
+    def later(value):
+        return (date.fromisoformat(value) + timedelta(days=days)).isoformat() if value else value
+    events = [{**event, "date": later(event.get("date"))} for event in record["events"]]
+    return {**record, "published": later(record["published"]), "events": events}, f"{text_}\nDay {days}.\n"
+
+
+@pytest.mark.parametrize("batch", [True, False], ids=["one batch", "one by one"])
+def test_a_chain_of_similar_daily_reports_is_more_than_one_story(store, gold, batch):
+    """Reports on successive days, each like the day before's, a week in all: a story is one
+    occasion, so each report's dates agree with its story's first document's, not only with
+    the report it resembles most."""
+    chain = [shifted(gold["060"], day) for day in range(8)]
+    results = store.add_records(chain) if batch else [r for item in chain for r in store.add_records([item])]
+    day_of = {r.document_id: day for r, day in zip(results, range(8))}
+    stories = sorted({tuple(day_of[i] for i in story_documents(store, r.document_id)) for r in results})
+    assert len(stories) > 1 and not any({0, 7} <= set(story) for story in stories)
+    dates = [dates_of_record(record) for record, _ in chain]
+    for story in stories:
+        assert all(dates_agree(dates[day], dates[story[0]], RULE.story_days) for day in story), stories
+    assert [day for story in stories for day in story] == list(range(8))  # successive days together
+
+
+def dates_of_record(record: dict) -> frozenset[date]:
+    found = {record["published"], *(event.get("date") for event in record["events"])}
+    return frozenset(date.fromisoformat(d) for d in found if d)
 
 
 def test_candidates_come_from_an_index_not_a_scan(tmp_path, gold):
@@ -252,3 +282,9 @@ def migrate_to(path: Path, revision: str) -> None:
         config.attributes["connection"] = conn
         command.upgrade(config, revision)
     engine.dispose()
+
+
+def test_a_story_rule_file_missing_a_threshold_is_one_error_naming_it(monkeypatch):
+    monkeypatch.setattr(versions, "load_yaml", lambda name: {"names": 0.55, "days": 3})
+    with pytest.raises(StoreError, match=r"^readout/data/stories.yaml: expected the keys names, wording"):
+        versions.load_rule()

@@ -15,15 +15,20 @@ stored without its links, and makes two kinds of link for each new document, old
       articles share costs no more than a rare one, and no document is compared to them all;
    b. the candidates sharing most buckets are checked (`same_story`): dates that cannot be
       the same occasion rule a pair out; then mostly the same names, and either much of the
-      same wording or the same headline;
-   c. the first that passes gives its story: documents.story_id is the id of the story's first
-      document, on every document of the story, the first included; a lone report keeps NULL.
+      same wording or the same headline. The candidates of a whole batch are read together,
+      their dates first and the texts only of those whose dates allow a story;
+   c. the first that passes, and whose story's first document has dates that agree with the
+      report's too (a story is one occasion, not a chain of similar daily reports), gives its
+      story: documents.story_id is the id of the story's first document, on every document of
+      the story, the first included; a lone report keeps NULL.
+   The rule's thresholds are data: data/stories.yaml.
 
 `story_documents`, `story_reports` and `list_changes` read the links back; `backfill` links
 documents stored before this module existed (migration 0002 runs it).
 """
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import hashlib
 import re
@@ -37,6 +42,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 from sqlalchemy import Connection, bindparam, func, insert, select, union_all, update
 
+from readout.domain import load_yaml
 from readout.errors import StoreError
 from readout.store.bulk import insert_many
 from readout.store.read import iso
@@ -67,17 +73,28 @@ MIN_SHARED = 2
 
 @dataclass(frozen=True)
 class StoryRule:
-    """When two reports tell the same story. The thresholds lie between the scores of the
-    linked gold pairs and those of unrelated gold articles; tests/test_versions.py checks both."""
+    """When two reports tell the same story, and how far a story reaches: data/stories.yaml
+    says what each threshold means."""
 
-    names: float = 0.55  # Jaccard similarity of the name sets, at least
-    wording: float = 0.4  # share of the shorter text's 3-word shingles found in the other, or
-    title: float = 90  # rapidfuzz token-set ratio of the headlines (0-100)
-    days: int = 3  # some date of each (publication, events) within this many days, if both have dates
-    min_names: int = 8  # a text naming fewer says too little to be linked on names
+    names: float
+    wording: float
+    title: float
+    days: int
+    min_names: int
+    story_days: int
 
 
-RULE = StoryRule()
+def load_rule(name: str = "stories.yaml") -> StoryRule:
+    """The rule of data/NAME; StoreError naming the file if a threshold is missing or unknown."""
+    data = load_yaml(name)
+    expected = [f.name for f in dataclasses.fields(StoryRule)]
+    if not isinstance(data, dict) or sorted(data) != sorted(expected):
+        found = sorted(data) if isinstance(data, dict) else type(data).__name__
+        raise StoreError(f"readout/data/{name}: expected the keys {', '.join(expected)}; found {found}")
+    return StoryRule(**data)
+
+
+RULE = load_rule()
 
 
 @dataclass
@@ -85,7 +102,7 @@ class Report:
     """What linking needs to know of one stored document."""
 
     id: int
-    text: str
+    text: str | None  # None for a candidate whose dates rule it out: its text is never read
     title: str | None = None
     url: str | None = None
     dates: frozenset[date] = frozenset()
@@ -178,11 +195,13 @@ def link_reports(conn: Connection, reports: list[Report]) -> None:
     batch finds an earlier one as it would find a document stored before."""
     insert_many(conn, story_buckets, [{"bucket": key, "document_id": r.id} for r in reports for key in set(r.buckets)])
     previous = previous_versions(conn, reports)
+    found = {report.id: nearest_ids(conn, report) for report in reports}
+    stored = load_candidates(conn, reports, found)
     stories: dict[int, int] = {}  # document -> first document of its story, found in this batch
     for report in reports:
         if report.id in previous:
             link_version(conn, report, previous[report.id])
-        root = story_of(conn, report, stories)
+        root = story_of(report, [stored[i] for i in found[report.id]], stories, stored)
         if root is not None:
             stories[report.id] = stories.setdefault(root, root)
     if stories:  # written once for the batch: one statement a document would cost more than linking
@@ -198,23 +217,46 @@ def backfill(conn: Connection, chunk: int = 500) -> None:
         last = ids[-1]
 
 
-def story_of(conn: Connection, report: Report, stories: dict[int, int]) -> int | None:
-    """The first document of the story `report` belongs to, or None; `stories` has the links
-    made earlier in the batch, not yet written."""
-    for other in candidates(conn, report):
-        if same_story(report, other):
-            return stories.get(other.id) or other.story_id or other.id
+def story_of(report: Report, candidates: list[Report], stories: dict[int, int],
+             stored: dict[int, Report]) -> int | None:
+    """The first document of the story `report` belongs to, or None. `stories` has the links
+    made earlier in the batch, not yet written; `stored` has every story's first document.
+    A candidate's story is joined only if its first document's dates agree with the report's
+    too: otherwise the report goes on to the next candidate, or starts a story of its own."""
+    for other in candidates:
+        if not same_story(report, other):
+            continue
+        root = stories.get(other.id) or other.story_id or other.id
+        if dates_agree(report.dates, stored[root].dates, RULE.story_days):
+            return root
     return None
 
 
 SET_STORY = update(documents).where(documents.c.id == bindparam("doc")).values(story_id=bindparam("root"))
 
 
-def candidates(conn: Connection, report: Report) -> list[Report]:
-    """Earlier documents sharing buckets with `report`, those sharing most first, then the newest."""
+def nearest_ids(conn: Connection, report: Report) -> list[int]:
+    """Ids of earlier documents sharing buckets with `report`, those sharing most first, then the newest."""
     if not report.buckets:
         return []
-    return reports_from(run_prepared(conn, nearest(), {"doc": report.id, **dict(zip(BAND_NAMES, report.buckets))}))
+    return [row[0] for row in run_prepared(conn, nearest(), {"doc": report.id, **dict(zip(BAND_NAMES, report.buckets))})]
+
+
+def load_candidates(conn: Connection, reports: list[Report], found: dict[int, list[int]]) -> dict[int, Report]:
+    """The candidates found for a batch, and the first documents of their stories, by id: their
+    dates and stories in one query, and a second for the texts of those whose dates allow a
+    story with some report (a store of decades mostly has candidates of other years)."""
+    stored = {r.id: r for r in load_dates(conn, {i for ids in found.values() for i in ids})}
+    stored.update((r.id, r) for r in load_dates(conn, {r.story_id for r in stored.values()
+                                                       if r.story_id and r.story_id not in stored}))
+    wanted = {i for r in reports for i in found[r.id] if dates_agree(r.dates, stored[i].dates, RULE.days)}
+    batch = {r.id: r for r in reports}  # their texts are at hand
+    for id_ in wanted & batch.keys():
+        stored[id_].text, stored[id_].title = batch[id_].text, batch[id_].title
+    if wanted - batch.keys():
+        for id_, text_, title in conn.execute(TEXTS, {"ids": sorted(wanted - batch.keys())}):
+            stored[id_].text, stored[id_].title = text_, title
+    return stored
 
 
 # The statements run for every stored document are built once, and do their work in one
@@ -222,25 +264,29 @@ def candidates(conn: Connection, report: Report) -> list[Report]:
 BAND_NAMES = [f"band{i}" for i in range(BANDS)]
 
 
-def report_columns(document):
+def report_columns(document, text_columns: bool = True):
     """What a Report needs of a document; its events' dates as the first and the last, one row
     a document (close enough for `dates_agree`, and far fewer rows than one per event)."""
     def event_date(which):
         return (select(which(events.c.date)).where(events.c.document_id == document.c.id)
                 .scalar_subquery())
-    return (document.c.id, document.c.text, document.c.title, document.c.url, document.c.published,
-            document.c.story_id, event_date(func.min).label("first_event"),
-            event_date(func.max).label("last_event"))
+    texts = (document.c.text, document.c.title, document.c.url) if text_columns else ()
+    return (document.c.id, *texts, document.c.published, document.c.story_id,
+            event_date(func.min).label("first_event"), event_date(func.max).label("last_event"))
 
 
 STORED = (select(*report_columns(documents))
           .where(documents.c.id.in_(bindparam("ids", expanding=True))).order_by(documents.c.id))
+DATES = (select(*report_columns(documents, text_columns=False))
+         .where(documents.c.id.in_(bindparam("ids", expanding=True))))
+TEXTS = select(documents.c.id, documents.c.text, documents.c.title).where(
+    documents.c.id.in_(bindparam("ids", expanding=True)))
 
 
 @cache
 def nearest():
-    """The VERIFY documents before :doc sharing most of the buckets :band0... (MIN_SHARED at
-    least), then the newest, as report_columns. Each bucket is read newest first, BUCKET_DEPTH
+    """The ids of the VERIFY documents before :doc sharing most of the buckets :band0...
+    (MIN_SHARED at least), then the newest. Each bucket is read newest first, BUCKET_DEPTH
     deep at most."""
     parts = [select(story_buckets.c.document_id)
              .where(story_buckets.c.bucket == bindparam(name), story_buckets.c.document_id < bindparam("doc"))
@@ -248,12 +294,9 @@ def nearest():
              for name in BAND_NAMES]
     found = union_all(*(select(part.c.document_id) for part in parts)).subquery()
     shared = func.count().label("shared")
-    ranked = (select(found.c.document_id, shared).group_by(found.c.document_id)
-              .having(func.count() >= MIN_SHARED)
-              .order_by(shared.desc(), found.c.document_id.desc()).limit(VERIFY).subquery())
-    return (select(*report_columns(documents))
-            .select_from(ranked.join(documents, documents.c.id == ranked.c.document_id))
-            .order_by(ranked.c.shared.desc(), documents.c.id.desc()))
+    return (select(found.c.document_id).group_by(found.c.document_id)
+            .having(func.count() >= MIN_SHARED)
+            .order_by(shared.desc(), found.c.document_id.desc()).limit(VERIFY))
 
 
 PREPARED: dict[tuple, tuple] = {}
@@ -262,8 +305,7 @@ PREPARED: dict[tuple, tuple] = {}
 def run_prepared(conn: Connection, statement, params: dict):
     """Run a statement built once straight through the driver, compiled once per database.
     For the query run for every stored document, SQLAlchemy's work per execution (binding
-    and converting fifty parameters) costs as much as SQLite's. Values come back as the
-    driver gives them: dates as text on SQLite."""
+    and converting fifty parameters) costs as much as SQLite's."""
     key = (id(statement), conn.dialect.name)
     if key not in PREPARED:
         compiled = statement.compile(dialect=conn.dialect)
@@ -276,14 +318,18 @@ def run_prepared(conn: Connection, statement, params: dict):
 
 def load_reports(conn: Connection, ids: list[int]) -> list[Report]:
     """Stored documents as Reports, in id order."""
-    return reports_from(conn.execute(STORED, {"ids": ids})) if ids else []
+    return [Report(row.id, row.text, row.title, row.url, dates_of(row), row.story_id)
+            for row in conn.execute(STORED, {"ids": ids})] if ids else []
 
 
-def reports_from(rows) -> list[Report]:
-    return [Report(row.id, row.text, row.title, row.url,
-                   frozenset(as_date(d) for d in (row.published, row.first_event, row.last_event) if d),
-                   row.story_id)
-            for row in rows]
+def load_dates(conn: Connection, ids: set[int]) -> list[Report]:
+    """Stored documents as Reports without their texts (None until needed): dates and story."""
+    return [Report(row.id, None, dates=dates_of(row), story_id=row.story_id)
+            for row in conn.execute(DATES, {"ids": sorted(ids)})] if ids else []
+
+
+def dates_of(row) -> frozenset[date]:
+    return frozenset(as_date(d) for d in (row.published, row.first_event, row.last_event) if d)
 
 
 def as_date(value: date | str) -> date:
