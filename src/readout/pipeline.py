@@ -12,6 +12,7 @@ from typing import Iterable, Iterator
 from readout.contract import to_record
 from readout.errors import StoreError
 from readout.extract import extract
+from readout.extract.countries import country_in
 from readout.model import Extraction, RawDocument
 from readout.parse import parse
 from readout.resolve import Resolver
@@ -49,8 +50,6 @@ def resolve_people(extraction: Extraction, resolver: Resolver) -> None:
 
 
 def _title_says_country(person) -> bool:
-    from readout.extract.countries import country_in
-
     return country_in(person.title) is not None
 
 
