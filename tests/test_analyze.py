@@ -205,8 +205,7 @@ def test_compare_kcna_and_rodong_reports_of_the_2024_talks(gold):
 def test_compare_without_story_links_uses_the_window(gold, monkeypatch):
     from readout.analyze import compare as module
 
-    monkeypatch.setattr(module, "linked_documents", lambda store, document_id: [])
-    monkeypatch.setattr(module, "story_column", lambda conn, story_id: [story_id])
+    monkeypatch.setattr(module, "story_size", lambda conn, story_id: 1)  # as if never linked
     kcna = document_id(gold, "005_kju-putin-talks-pyongyang")
     found = compare(gold, kcna)
     assert found["linked_by"] == "window"

@@ -1,24 +1,22 @@
 """The reports of one event from different outlets, side by side.
 
     compare(store, document_id) -> {"reports": [...], "people": [...], "events": [...],
-                                    "only_in": [...], "linked_by": "story" | "window" | ...}
+                                    "only_in": [...], "linked_by": "story" | "window", ...}
 
-Which documents tell the same story is decided by `readout.store.versions.story_documents`,
-the near-duplicate linking, which is authoritative where it is installed. Without it (an older
-installation), by the documents.story_id column (a story is named by the id of its first
-document) and, failing that, by documents whose occasion (first dated event, else publication)
-lies within `compare.window_days` of this one's and whose events have the same principals.
-Each report's people, titles, list positions and events are then laid out in columns, with
-what each report has that another lacks. At most MAX_REPORTS reports are laid out:
-this one and the others nearest to it in the store (a story told by thousands of articles, such
-as a leader's daily activities, would otherwise make one page of thousands of columns);
-"story_size" says how many the story has.
+Which documents tell the same story is decided by the near-duplicate linking at ingest
+(readout.store.versions), which names each story by its first document in documents.story_id.
+A document the linking left alone is compared with the documents whose occasion (first dated
+event, else publication) lies within `compare.window_days` of its own and whose events have
+the same principals. Each report's people, titles, list positions and events are then laid
+out in columns, with what each report has that another lacks. At most MAX_REPORTS reports are
+laid out: this one and the others nearest to it in the store (a story told by many articles
+would otherwise make one page of unreadable columns); "story_size" says how many the story has.
 """
 from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import bindparam, or_, select, union
+from sqlalchemy import and_, bindparam, func, select, union
 
 from readout.analyze import AnalysisError, settings
 from readout.resolve import fold
@@ -30,56 +28,53 @@ def compare(store, document_id: int) -> dict:
 
     Titles that differ only in case, quotes or punctuation are not counted as differences.
     """
-    story, linked_by = story_of(store, document_id)
-    ids = nearest(story, document_id, MAX_REPORTS)
-    reports = [store.get_document(i) for i in ids]
+    ids, size, linked_by = reports_of(store, document_id, MAX_REPORTS)
+    reports = store.get_documents(ids)
     columns = [report_view(report) for report in reports]
     people = aligned(columns, "people")
     happenings = aligned(columns, "events")
-    return {"document_id": document_id, "linked_by": linked_by, "story_size": len(story),
+    return {"document_id": document_id, "linked_by": linked_by, "story_size": size,
             "reports": [header(report) for report in reports],
             "people": people, "events": happenings,
             "title_differences": [p for p in people if len({fold(t) for t in p["titles"] if t}) > 1],
             "only_in": lacking(reports, people, happenings)}
 
 
-def story_of(store, document_id: int) -> tuple[list[int], str]:
-    """Ids of the documents telling the same story, oldest first, and how they were found."""
+def reports_of(store, document_id: int, most: int) -> tuple[list[int], int, str]:
+    """The ids of at most `most` reports of the story of `document_id` nearest to it, oldest
+    first; how many the story has; and how they were found: "story" (the near-duplicate
+    linking's documents.story_id) or "window" (same principals within the window)."""
     with store.engine.connect() as conn:
-        row = conn.execute(select(documents.c.id, documents.c.story_id)
-                           .where(documents.c.id == document_id)).first()
+        row = conn.execute(select(documents.c.story_id).where(documents.c.id == document_id)).first()
         if row is None:
             raise AnalysisError(f"no document {document_id} in the store")
-        ids = linked_documents(store, document_id)
-        if ids:
-            return ids, "story"
-        ids = story_column(conn, row.story_id or document_id)
-        if len(ids) > 1:
-            return ids, "story_id"
-        return same_occasion(conn, document_id), "window"
+        if row.story_id is not None:
+            size = story_size(conn, row.story_id)
+            if size > 1:
+                return nearest_in_story(conn, row.story_id, document_id, most), size, "story"
+        ids = same_occasion(conn, document_id)
+        return nearest(ids, document_id, most), len(ids), "window"
+
+
+def story_size(conn, story_id: int) -> int:
+    return conn.scalar(select(func.count()).select_from(documents).where(documents.c.story_id == story_id))
+
+
+def nearest_in_story(conn, story_id: int, document_id: int, most: int) -> list[int]:
+    """The story's `most` documents nearest `document_id`, read from both sides of it in the
+    story's index rather than the whole story (a leader's daily activities can be thousands)."""
+    same = documents.c.story_id == story_id
+    before = (select(documents.c.id).where(same, documents.c.id <= document_id)
+              .order_by(documents.c.id.desc()).limit(most))
+    after = select(documents.c.id).where(same, documents.c.id > document_id).order_by(documents.c.id).limit(most)
+    return nearest([*conn.scalars(before), *conn.scalars(after)], document_id, most)
 
 
 def nearest(ids: list[int], document_id: int, most: int) -> list[int]:
-    """`document_id` and the other ids of its story nearest to it (by id, so by time stored),
-    at most `most` in all, oldest first."""
+    """`document_id` and the other ids nearest to it (by id, so by time stored), at most
+    `most` in all, oldest first."""
     closest = sorted(ids, key=lambda i: (i != document_id, abs(i - document_id), i))[:most]
     return sorted(closest)
-
-
-def linked_documents(store, document_id: int) -> list[int]:
-    """The near-duplicate linking's answer; [] when that module is not part of this installation."""
-    try:
-        from readout.store.versions import story_documents
-    except ImportError:  # linking not installed: fall back to the column and the window
-        return []
-    return sorted(story_documents(store, document_id))
-
-
-def story_column(conn, story_id: int) -> list[int]:
-    query = (select(documents.c.id)
-             .where(or_(documents.c.story_id == story_id, documents.c.id == story_id))
-             .order_by(documents.c.id))
-    return list(conn.scalars(query))
 
 
 WINDOW_ROWS = 2000  # candidates read per range of the date window
@@ -113,7 +108,8 @@ def occasions(conn, ids: list[int]) -> dict[int, tuple]:
     query = (select(events.c.document_id, events.c.date, documents.c.published,
                     event_participants.c.entity_id, event_participants.c.role)
              .join(documents, documents.c.id == events.c.document_id)
-             .outerjoin(event_participants, event_participants.c.event_id == events.c.id)
+             .outerjoin(event_participants, and_(event_participants.c.event_id == events.c.id,
+                                                 event_participants.c.role == "principal"))
              .where(events.c.document_id.in_(bindparam("ids", expanding=True))))
     found: dict[int, tuple] = {}
     for row in conn.execute(query, {"ids": ids}):

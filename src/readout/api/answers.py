@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from readout.analyze import AnalysisError
 from readout.analyze import absent as absent_analysis
 from readout.analyze import compare as compare_analysis
 from readout.analyze import network as network_analysis
@@ -99,11 +100,10 @@ def absent(store, entity_id: str | None, since: date | None) -> list[dict]:
 
 def compare(store, document_id: int) -> dict:
     """The other outlets' reports of the same story, side by side."""
-    if not versions.story_documents(store, document_id):
-        raise ApiError(404, "not_found", f"no document {document_id} in the store")
-    # Without a story link, finding the other reports reads the events of a date window.
-    return cache.get(store, ("compare", document_id),
-                     lambda: compare_analysis.compare(store, document_id))
+    try:
+        return compare_analysis.compare(store, document_id)
+    except AnalysisError as error:  # the one failure: no such document
+        raise ApiError(404, "not_found", str(error)) from None
 
 
 def changes(store, since: date | None) -> dict:

@@ -68,6 +68,11 @@ class Store:
         with self.engine.connect() as conn:
             return read.get_document(conn, document_id)
 
+    def get_documents(self, ids: list[int]) -> list[dict]:
+        """Several documents as get_document gives each, in id order."""
+        with self.engine.connect() as conn:
+            return read.get_documents(conn, ids)
+
     def list_events(self, type: str | None = None, since: date | str | None = None,
                     until: date | str | None = None, country: str | None = None,
                     limit: int = 100, offset: int = 0) -> list[dict]:

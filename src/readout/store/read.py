@@ -27,6 +27,28 @@ def get_document(conn: Connection, document_id: int) -> dict | None:
             "events": [event_dict(e, listed.get(e["id"], [])) for e in found]}
 
 
+def get_documents(conn: Connection, ids: list[int]) -> list[dict]:
+    """The documents of `ids` as get_document gives each, in id order, missing ones left out:
+    four queries for all of them rather than four each (a comparison lays out a dozen)."""
+    if not ids:
+        return []
+    wanted = {"ids": sorted(set(ids))}
+    rows = conn.execute(select(documents).where(documents.c.id.in_(bindparam("ids", expanding=True)))
+                        .order_by(documents.c.id), wanted).mappings().all()
+    people: dict[int, list[dict]] = {}
+    for row in conn.execute(select(mentions).where(mentions.c.document_id.in_(bindparam("ids", expanding=True)))
+                            .order_by(mentions.c.document_id, mentions.c.seq), wanted).mappings():
+        people.setdefault(row["document_id"], []).append(person_dict(row))
+    found = conn.execute(select(events).where(events.c.document_id.in_(bindparam("ids", expanding=True)))
+                         .order_by(events.c.document_id, events.c.seq), wanted).mappings().all()
+    listed = participants_of(conn, [e["id"] for e in found])
+    happened: dict[int, list[dict]] = {}
+    for event in found:
+        happened.setdefault(event["document_id"], []).append(event_dict(event, listed.get(event["id"], [])))
+    return [{**document_dict(row), "people": people.get(row["id"], []), "events": happened.get(row["id"], [])}
+            for row in rows]
+
+
 def list_events(conn: Connection, type: str | None, since: date | None, until: date | None,
                 country: str | None, limit: int, offset: int) -> list[dict]:
     """Events in order of date, an undated event taking its document's publication date
