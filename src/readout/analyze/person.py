@@ -44,18 +44,20 @@ def person_profile(store, name: str, country: str | None = None, last: int | Non
                                            "score": resolution.score}, last)
 
 
-def profile_of(store, entity_id: str, last: int | None = None) -> dict:
+def profile_of(store, entity_id: str, last: int | None = None, latest: list[dict] | None = None) -> dict:
     """The person view of the stored entity `entity_id` as it is, never read as a name (a
-    new entity's id such as x-o-chun-ryong reads as the known O Chun Ryong's name)."""
+    new entity's id such as x-o-chun-ryong reads as the known O Chun Ryong's name). `latest`:
+    store.person_timeline(entity_id, limit=last) when the caller has read it already."""
     known = Resolver.default().person(entity_id)
     entity = _kb_entity(known) if known else _stored_entity_by_id(store, entity_id)
     if entity is None:
         raise PersonNotFound(entity_id, store.name)
     return _profile(store, entity, known, {"query": entity_id, "resolved_by": "entity id",
-                                           "score": 1.0}, last)
+                                           "score": 1.0}, last, latest)
 
 
-def _profile(store, entity: dict, known: Person | None, read_as: dict, last: int | None) -> dict:
+def _profile(store, entity: dict, known: Person | None, read_as: dict, last: int | None,
+             latest: list[dict] | None = None) -> dict:
     """A person's aliases, titles, appearances and co-attendees; of the latest `last`
     appearances when given (a leader named in most of an archive has hundreds of thousands)."""
     entity_id = entity["entity_id"]
@@ -63,7 +65,9 @@ def _profile(store, entity: dict, known: Person | None, read_as: dict, last: int
         appearances = store.person_timeline(entity_id, limit=None, oldest_first=True)
         window = None
     else:
-        appearances = store.person_timeline(entity_id, limit=last)[::-1]
+        if latest is None:
+            latest = store.person_timeline(entity_id, limit=last)
+        appearances = latest[::-1]
         window = sorted({a["document_id"] for a in appearances})
     aliases = _aliases(known)
     written = list(dict.fromkeys(a["mention"] for a in appearances if a["mention"]))

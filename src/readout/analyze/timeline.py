@@ -16,14 +16,15 @@ from readout.resolve import Resolver
 from readout.store.tables import documents, entities, event_participants, events
 
 
-def timeline(store, person: str, last: int | None = None) -> dict:
+def timeline(store, person: str, last: int | None = None, latest: list[dict] | None = None) -> dict:
     """Appearances of PERSON, oldest first (undated last), with event types and counterparts;
-    only the latest `last` appearances when given."""
+    only the latest `last` appearances when given (`latest`: store.person_timeline(entity,
+    limit=last), when the caller has read it already)."""
     entity = find_person(store, person)
     if last is None:
         named = store.person_timeline(entity["entity_id"], limit=None, oldest_first=True)
     else:
-        named = store.person_timeline(entity["entity_id"], limit=last)
+        named = latest if latest is not None else store.person_timeline(entity["entity_id"], limit=last)
     window = sorted({row["document_id"] for row in named}) if last is not None else None
     with store.engine.connect() as conn:
         taking_part = events_with_principals(conn, entity["entity_id"], window)

@@ -130,6 +130,14 @@ def timeline(store, entity_id: str, last: int = LATEST) -> dict:
     return timeline_analysis.timeline(store, entity_id, last)
 
 
+def person_and_timeline(store, entity_id: str, last: int = LATEST) -> tuple[dict, dict]:
+    """person() and timeline() of one person, the latest appearances read once for both."""
+    entity(store, entity_id)
+    latest = store.person_timeline(entity_id, limit=last)
+    return (person_analysis.profile_of(store, entity_id, last, latest),
+            timeline_analysis.timeline(store, entity_id, last, latest))
+
+
 def rank(store, event_type: str | None, country: str | None, since: date | None) -> dict:
     key = ("rank", event_type, country, since)
     return cache.get(store, key, lambda: rank_analysis.rank(store, event_type, country, since))

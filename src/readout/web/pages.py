@@ -73,8 +73,7 @@ def person_page(request: Request, entity_id: EntityId, last: Last = answers.LATE
     """A person's latest `last` appearances (the page says so when there are more): the
     titles, charts and co-attendees of a leader's 500 take most of a second to gather."""
     store = store_of(request)
-    person = answers.person(store, entity_id, last)
-    timeline = answers.timeline(store, entity_id, last)
+    person, timeline = answers.person_and_timeline(store, entity_id, last)
     ranked = [a for a in timeline["appearances"] if a["order"] is not None and a["date"]]
     return render(request, "person.html", {
         "person": person, "timeline": timeline, "ranked": ranked,
