@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import logging
 import threading
+
+import anyio
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -27,6 +29,10 @@ def create_app(settings: Settings | None = None, store=None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        # Answers are computed in Python, one at a time under the GIL whatever the number of
+        # threads: forty (anyio's default) only take turns with the event loop, which then
+        # sends the kept answers late. A few keep it free to send them at once.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
         threading.Thread(target=warm_up, args=(opened,), daemon=True, name="warm-up").start()
         yield
         if store is None:

@@ -17,6 +17,7 @@ class Settings:
     max_body: int = MEGABYTE              # larger request bodies are refused with 413
     folders: tuple[Path, ...] = ()        # where a write may name a file on the server
     cache_mb: int = 64                    # answers kept until the store changes; 0: none
+    threads: int = 4                      # answers computed at once per process
 
     @classmethod
     def from_env(cls, db: str | None = None, environ=os.environ) -> Settings:
