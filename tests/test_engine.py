@@ -69,6 +69,24 @@ def test_dask_engine_stores_the_same_rows_as_the_local_engine(run_readout, tmp_p
     assert any(d["events"] and d["people"] for d in exported(dask))  # not two empty stores
 
 
+def test_a_local_cluster_gives_the_local_outcomes_with_its_housekeeping_made_rare():
+    """Outcomes travel pickled, decoded with the collector paused (and left as it was); the
+    workers run without Dask's profiler."""
+    import dask
+    import gc
+    from readout.engine.cluster import DaskEngine
+
+    raws = list(Corpus(load_templates(), 7).documents(12))
+    batches = [raws[:5], raws[5:]]
+    with DaskEngine(None, 2) as engine:
+        profiling = engine.client.run(lambda: dask.config.get("distributed.worker.profile.enabled"))
+        on_dask = list(engine.map(batches))
+        assert gc.isenabled()
+    assert len(profiling) == 2 and not any(profiling.values())
+    assert [outcomes for _, outcomes in on_dask] == [outcomes for _, outcomes in LocalEngine().map(batches)]
+    assert all(o.record for _, outcomes in on_dask for o in outcomes)
+
+
 def test_reingest_extracts_and_adds_nothing(tmp_path):
     raws = list(iter_raw_documents([str(GOLD)]))
     with open_store(str(tmp_path / "s.db")) as store:
