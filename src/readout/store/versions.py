@@ -123,8 +123,9 @@ class Report:
             return []
         sketch = blank_sketch()
         sketch.update_batch([name.encode() for name in self.names])
-        values = sketch.hashvalues.astype(">u4")  # one byte order, whatever the machine's
-        return [band_key(band, values[band * ROWS:(band + 1) * ROWS].tobytes()) for band in range(BANDS)]
+        values = sketch.hashvalues.astype(">u4").tobytes()  # one byte order, whatever the machine's
+        width = ROWS * 4  # bytes of a band's values; one conversion of the array, sliced as bytes
+        return [band_key(band, values[band * width:(band + 1) * width]) for band in range(BANDS)]
 
 
 @lru_cache(maxsize=1024)
@@ -170,9 +171,12 @@ def permutations():
     return minhash()(num_perm=BANDS * ROWS, seed=SEED, scheme=SCHEME).permutations
 
 
+BAND_PREFIXES = [band.to_bytes(2, "big") for band in range(BANDS)]
+
+
 def band_key(band: int, values: bytes) -> int:
     """A signed 64-bit key for one band, the band's number included so bands never mix."""
-    digest = hashlib.blake2b(band.to_bytes(2, "big") + values, digest_size=8).digest()
+    digest = hashlib.blake2b(BAND_PREFIXES[band] + values, digest_size=8).digest()
     return int.from_bytes(digest, "big", signed=True)
 
 
