@@ -31,6 +31,7 @@ class AnswerCache:
         self.size, self.entries, self.lock = size, OrderedDict(), threading.Lock()
         self.states: dict[int, tuple[float, tuple]] = {}  # id(store) -> (read at, state)
         self.computing: dict[tuple, threading.Lock] = {}
+        self.reading: set[int] = set()  # stores whose state a background thread is reading
 
     def state(self, store) -> tuple:
         """The store's state, read again at most once a STATE_SECONDS: counting 500,000
@@ -42,11 +43,32 @@ class AnswerCache:
             self.states[id(store)] = seen
         return seen[1]
 
-    def known_state(self, store) -> tuple | None:
-        """The state read less than STATE_SECONDS ago, or None: for callers on an event loop,
-        which must not wait for the database themselves."""
+    def last_state(self, store) -> tuple | None:
+        """The state as last read, for callers on an event loop, which must not wait for the
+        database: when that reading is older than STATE_SECONDS one thread reads it again
+        in the background. None before the first reading (or after forget)."""
         seen = self.states.get(id(store))
-        return seen[1] if seen is not None and time.monotonic() - seen[0] <= STATE_SECONDS else None
+        if seen is None:
+            return None
+        if time.monotonic() - seen[0] > STATE_SECONDS:
+            self.read_again_soon(store)
+        return seen[1]
+
+    def read_again_soon(self, store) -> None:
+        with self.lock:
+            if id(store) in self.reading:
+                return
+            self.reading.add(id(store))
+        threading.Thread(target=self._read_again, args=(store,), daemon=True, name="store-state").start()
+
+    def _read_again(self, store) -> None:
+        try:
+            self.states[id(store)] = (time.monotonic(), store_state(store))
+        except Exception:  # a store closed meanwhile; the next request reads it itself
+            self.states.pop(id(store), None)
+        finally:
+            with self.lock:
+                self.reading.discard(id(store))
 
     def forget(self, store) -> None:
         """After a write through this server: the next answer reads the state again."""

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import random
+import signal
 import socket
 import statistics
 import subprocess
@@ -79,20 +80,30 @@ def running_server(db: str, log: Path | None = None, workers: int = 1,
         env["READOUT_CACHE_MB"] = "0"
     child = subprocess.Popen([sys.executable, "-m", "readout", "serve", "--db", db, "--port", str(port),
                               "--log-level", "warning", "--workers", str(workers)],
-                             stdout=sink, stderr=sink, env=env)
+                             stdout=sink, stderr=sink, env=env, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(child, base, httpx)
         yield base
     finally:
-        child.terminate()
-        try:
-            child.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            child.kill()
-            child.wait()
+        stop(child)
         if log:
             sink.close()
+
+
+def stop(child: subprocess.Popen) -> None:
+    """SIGTERM, then SIGKILL, to the server and its worker processes (its own session): a
+    worker busy with a long answer outlives its parent's SIGKILL otherwise."""
+    os.killpg(child.pid, signal.SIGTERM)
+    try:
+        child.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        pass
+    try:
+        os.killpg(child.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass  # all gone
+    child.wait()
 
 
 def wait_until_up(child: subprocess.Popen, base: str, httpx) -> None:

@@ -9,6 +9,11 @@ from readout.cli import app, console
 from readout.cli.common import DbOption
 
 
+# On Ctrl-C or SIGTERM, answers being computed get this long to finish: a whole-store answer
+# can take a minute on a large store, and a server that will not stop gets killed instead.
+GRACE_SECONDS = 5
+
+
 @app.command()
 def serve(db: Optional[str] = DbOption,
           host: str = typer.Option("127.0.0.1", help="Address to listen on (loopback by default)"),
@@ -42,7 +47,8 @@ def build_server(db: str | None, host: str, port: int, log_level: str = "info"):
 
     application = create_app(Settings.from_env(db=db))
     config = uvicorn.Config(application, host=host, port=port, log_level=log_level,
-                            proxy_headers=False, server_header=False)
+                            proxy_headers=False, server_header=False,
+                            timeout_graceful_shutdown=GRACE_SECONDS)
     return uvicorn.Server(config)
 
 
@@ -66,4 +72,5 @@ def serve_processes(db: str | None, host: str, port: int, log_level: str, worker
     console.print(f"readout serving {name} on http://{host}:{port}/ ({mode}, {workers} processes)",
                   highlight=False, markup=False)
     uvicorn.run("readout.api.app:from_environment", factory=True, host=host, port=port,
-                workers=workers, log_level=log_level, proxy_headers=False, server_header=False)
+                workers=workers, log_level=log_level, proxy_headers=False, server_header=False,
+                timeout_graceful_shutdown=GRACE_SECONDS)
