@@ -10,15 +10,17 @@ date and principals, so KCNA's and Rodong Sinmun's accounts of one talks make on
 """
 from __future__ import annotations
 
-from itertools import combinations
+from collections import Counter
+from itertools import combinations, groupby
+from operator import itemgetter
 from pathlib import Path
 
 import networkx as nx
-from sqlalchemy import func, select
+from sqlalchemy import Date, bindparam, func, select
 
 from readout.analyze import AnalysisError
 from readout.store.database import as_date
-from readout.store.tables import documents, event_participants, events
+from readout.store.tables import event_participants, events
 
 WRITERS = {".graphml": nx.write_graphml, ".gexf": nx.write_gexf}
 
@@ -28,62 +30,70 @@ def network(store, since=None) -> nx.Graph:
     since = as_date(since, "since")
     with store.engine.connect() as conn:
         rows = attendance(conn, since)
+    people, occasions, documents_of = group_events(rows)
     graph = nx.Graph()
-    for (event_id, key, document_id), people in group_events(rows).items():
-        add_event(graph, key, document_id, people)
-    for _, data in graph.nodes(data=True):
-        data["events"] = len(data.pop("_events"))
-    for _, _, data in graph.edges(data=True):
-        data["weight"] = len(data.pop("_events"))
-        data["documents"] = len(data.pop("_documents"))
+    graph.add_nodes_from((entity_id, {"name": name, "country": country, "events": len(keys)})
+                         for entity_id, (name, country, keys) in people.items())
+    weights, shared_documents = Counter(), Counter()
+    for pairs in occasions.values():
+        weights.update(pairs)
+    for pairs in documents_of.values():
+        shared_documents.update(pairs)
+    graph.add_edges_from((a, b, {"weight": weight, "documents": shared_documents[a, b]})
+                         for (a, b), weight in weights.items())
     return graph
 
 
-def attendance(conn, since) -> list:
-    """Every (event, person) pair with what identifies the event across outlets (as Rows:
-    building a dict per row would cost as much as the query)."""
-    when = func.coalesce(events.c.date, documents.c.published)
+# Row positions of `attendance`: read as plain tuples, since a Row per each of the millions
+# of (event, person) pairs of a large store costs more than the query.
+EVENT_ID, TYPE, DOCUMENT_ID, DATE, ROLE, ENTITY_ID, NAME, COUNTRY, SIDE = range(9)
+
+
+def attendance(conn, since) -> list[tuple]:
+    """Every (event, person) pair with what identifies the event across outlets, in event order."""
+    when = events.c.sort_date  # the event's date, else its document's publication date
     query = (select(events.c.id.label("event_id"), events.c.type, events.c.document_id,
                     when.label("date"), event_participants.c.role, event_participants.c.entity_id,
                     event_participants.c.name, event_participants.c.country, event_participants.c.side)
              .join(events, events.c.id == event_participants.c.event_id)
-             .join(documents, documents.c.id == events.c.document_id)
              .where(event_participants.c.entity_id.is_not(None))
              .order_by(events.c.id, event_participants.c.seq))
     if since is not None:
-        query = query.where(when >= since)
-    return conn.execute(query).all()
+        query = query.where(when >= bindparam("since", since, type_=Date))
+    compiled = query.compile(dialect=conn.dialect)
+    return conn.exec_driver_sql(str(compiled), compiled_parameters(compiled)).fetchall()
 
 
-def group_events(rows: list) -> dict[tuple, list]:
-    """Rows grouped per stored event, keyed by (event id, cross-outlet key, document id)."""
-    stored: dict[int, list] = {}
-    for row in rows:
-        stored.setdefault(row.event_id, []).append(row)
-    grouped = {}
-    for event_id, people in stored.items():
-        first = people[0]
-        principals = frozenset(p.entity_id for p in people if p.role == "principal")
-        # Undated events cannot be matched across outlets: each stands for itself.
-        key = (first.type, first.date, principals) if first.date else ("event", event_id)
-        grouped[event_id, key, first.document_id] = people
-    return grouped
+def compiled_parameters(compiled):
+    """The bound values in the driver's style: a tuple for qmark (SQLite), a dict for
+    pyformat (psycopg)."""
+    values = {name: bind.effective_value for name, bind in compiled.binds.items()}
+    if compiled.positiontup is not None:
+        return tuple(values[name] for name in compiled.positiontup)
+    return values
 
 
-def add_event(graph: nx.Graph, key: tuple, document_id: int, people: list) -> None:
-    ids = sorted({p.entity_id for p in people})
-    for person in people:
-        if person.entity_id not in graph:
-            graph.add_node(person.entity_id, name=person.name or "",
-                           country=person.country or person.side or "", _events=set())
-        graph.nodes[person.entity_id]["_events"].add(key)
-    adjacency = graph.adj
-    for a, b in combinations(ids, 2):
-        if b not in adjacency[a]:
-            graph.add_edge(a, b, _events=set(), _documents=set())
-        data = adjacency[a][b]
-        data["_events"].add(key)
-        data["_documents"].add(document_id)
+def group_events(rows: list[tuple]) -> tuple[dict, dict, dict]:
+    """From the attendance rows: each person's (name, country, keys of the events they took
+    part in); per event key, the pairs of people who took part together; per document, the
+    same. An event is known across outlets by its type, date and principals, so KCNA's and
+    Rodong Sinmun's accounts of one talks share one key; an undated event is its own."""
+    people: dict[str, tuple] = {}
+    occasions: dict[tuple, set] = {}
+    documents_of: dict[int, set] = {}
+    for _, taking_part in groupby(rows, key=itemgetter(EVENT_ID)):
+        taking_part = list(taking_part)
+        first = taking_part[0]
+        principals = frozenset(p[ENTITY_ID] for p in taking_part if p[ROLE] == "principal")
+        key = (first[TYPE], first[DATE], principals) if first[DATE] else ("event", first[EVENT_ID])
+        for person in taking_part:
+            if person[ENTITY_ID] not in people:
+                people[person[ENTITY_ID]] = (person[NAME] or "", person[COUNTRY] or person[SIDE] or "", set())
+            people[person[ENTITY_ID]][2].add(key)
+        pairs = list(combinations(sorted({p[ENTITY_ID] for p in taking_part}), 2))
+        occasions.setdefault(key, set()).update(pairs)
+        documents_of.setdefault(first[DOCUMENT_ID], set()).update(pairs)
+    return people, occasions, documents_of
 
 
 def write_graph(graph: nx.Graph, path) -> str:
