@@ -138,6 +138,23 @@ def test_candidates_come_from_an_index_not_a_scan(tmp_path, gold):
     assert plan.count("SEARCH story_buckets USING PRIMARY KEY (bucket=? AND document_id<?)") == versions.BANDS
 
 
+def test_a_batch_reads_its_buckets_once_and_ranks_as_the_query_of_one_report(tmp_path, gold):
+    """SQLite reads the buckets of a whole batch in one pass (by index), and ranks the
+    candidates of each report as `nearest` does for one report at a time."""
+    chain = [shifted(gold[name], day) for name in ("000", "005", "088", "014", "016") for day in (0, 9)]
+    with open_store(str(tmp_path / "r.db")) as store:
+        store.add_records(chain[:4])
+        results = store.add_records(chain[4:])
+        with store.engine.connect() as conn:
+            reports = versions.load_reports(conn, [r.document_id for r in results])
+            batch = versions.nearest_of_batch(conn, reports)
+            one_by_one = {r.id: versions.nearest_ids(conn, r) for r in reports}
+            plan = " ".join(row[-1] for row in conn.exec_driver_sql(
+                f"EXPLAIN QUERY PLAN {versions.NEWEST_IN_BUCKETS}", ("[]", 31)))
+    assert batch == one_by_one and any(batch.values())
+    assert "SCAN story_buckets" not in plan and plan.count("SEARCH") == 2
+
+
 # --- duplicates and versions -------------------------------------------------------------------
 
 def edited(record_text: tuple[dict, str]) -> tuple[dict, str]:

@@ -28,12 +28,16 @@ documents stored before this module existed (migration 0002 runs it).
 """
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import difflib
 import hashlib
+import heapq
+import json
 import re
 import threading
 import zlib
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 from functools import cache, cached_property, lru_cache
@@ -199,7 +203,7 @@ def link_reports(conn: Connection, reports: list[Report]) -> None:
     batch finds an earlier one as it would find a document stored before."""
     insert_many(conn, story_buckets, [{"bucket": key, "document_id": r.id} for r in reports for key in set(r.buckets)])
     previous = previous_versions(conn, reports)
-    found = {report.id: nearest_ids(conn, report) for report in reports}
+    found = nearest_of_batch(conn, reports)
     stored = load_candidates(conn, reports, found)
     stories: dict[int, int] = {}  # document -> first document of its story, found in this batch
     for report in reports:
@@ -237,6 +241,58 @@ def story_of(report: Report, candidates: list[Report], stories: dict[int, int],
 
 
 SET_STORY = update(documents).where(documents.c.id == bindparam("doc")).values(story_id=bindparam("root"))
+
+
+def nearest_of_batch(conn: Connection, reports: list[Report]) -> dict[int, list[int]]:
+    """nearest_ids of every report of a batch. On SQLite, each bucket the batch has is read
+    once for all its reports, deep enough for the earliest of them, and the candidates are
+    ranked here: the reports of one batch share many buckets (an archive's articles name the
+    same leaders), and a bucket's rows cost SQLite more to read than Python to count. Exact:
+    with the write lock held, the batch's documents are the newest in every bucket."""
+    if conn.dialect.name != "sqlite":
+        return {report.id: nearest_ids(conn, report) for report in reports}
+    newest = newest_in_buckets(conn, reports)
+    return {report.id: ranked_candidates(report, newest) for report in reports}
+
+
+def newest_in_buckets(conn: Connection, reports: list[Report]) -> dict[int, list[int]]:
+    """For each bucket of the batch, minus the ids of the documents in it (ascending, so
+    newest first), BUCKET_DEPTH below the batch's earliest document in it."""
+    holders: dict[int, list[int]] = {}
+    for report in reports:
+        for bucket in report.buckets:
+            holders.setdefault(bucket, []).append(report.id)
+    by_depth: dict[int, list[list[int]]] = {}  # OFFSET cannot vary by row: one query per depth
+    for bucket, ids in holders.items():
+        by_depth.setdefault(BUCKET_DEPTH + len(ids) - 1, []).append([bucket, max(ids)])
+    found: dict[int, list[int]] = {}
+    for depth, keys in by_depth.items():
+        for bucket, document_id in conn.exec_driver_sql(NEWEST_IN_BUCKETS, (json.dumps(keys), depth - 1)):
+            found.setdefault(bucket, []).append(-document_id)
+    for ids in found.values():
+        ids.sort()
+    return found
+
+
+# SQLite's: the keys (bucket, below) as one JSON parameter, and each bucket read from the
+# `depth`-th newest id below, found by index as the range's lower end.
+NEWEST_IN_BUCKETS = (
+    "WITH k(bucket, below) AS MATERIALIZED (SELECT value ->> 0, value ->> 1 FROM json_each(?))"
+    " SELECT k.bucket, s.document_id FROM k JOIN story_buckets s"
+    " ON s.bucket = k.bucket AND s.document_id < k.below AND s.document_id >= coalesce("
+    "(SELECT document_id FROM story_buckets WHERE bucket = k.bucket AND document_id < k.below"
+    " ORDER BY document_id DESC LIMIT 1 OFFSET ?), 0)")
+
+
+def ranked_candidates(report: Report, newest: dict[int, list[int]]) -> list[int]:
+    """As `nearest` ranks them: sharing MIN_SHARED buckets at least, most shared, then newest."""
+    shared: Counter[int] = Counter()
+    for bucket in report.buckets:
+        ids = newest.get(bucket, [])
+        start = bisect.bisect_right(ids, -report.id)  # the first older than the report
+        shared.update(ids[start:start + BUCKET_DEPTH])
+    best = heapq.nsmallest(VERIFY, ((-count, negated) for negated, count in shared.items() if count >= MIN_SHARED))
+    return [-negated for _, negated in best]
 
 
 def nearest_ids(conn: Connection, report: Report) -> list[int]:
