@@ -96,3 +96,16 @@ def test_no_budget_keeps_nothing(gold_path):
         for _ in range(2):
             answer = client.get("/api/outlets")
             assert answer.status_code == 200 and "x-readout-cache" not in answer.headers
+
+
+def test_processes_of_one_server_share_what_they_keep(gold_path, tmp_path):
+    """Two apps sharing a folder, as `readout serve --workers 2` runs them: what one computed
+    the other answers from the folder, the same bytes."""
+    shared = Settings(shared_answers=tmp_path / "answers")
+    with open_store(gold_path) as one, open_store(gold_path) as two, \
+            TestClient(create_app(shared, store=one)) as first, TestClient(create_app(shared, store=two)) as second:
+        url = f"/people/{a_person(first)}"
+        computed = first.get(url)
+        found = second.get(url)
+        assert (computed.headers["x-readout-cache"], found.headers["x-readout-cache"]) == ("miss", "hit")
+        assert computed.content == found.content and computed.headers["etag"] == found.headers["etag"]

@@ -48,7 +48,8 @@ def create_app(settings: Settings | None = None, store=None) -> FastAPI:
     web.install(app)
     errors.install(app, render_page=web.error_page)
     if settings.cache_mb:
-        app.add_middleware(ResponseCache, store=opened, states=answers.cache, budget_mb=settings.cache_mb)
+        app.add_middleware(ResponseCache, store=opened, states=answers.cache, budget_mb=settings.cache_mb,
+                           shared=settings.shared_answers)
     app.add_middleware(Guard, max_body=settings.max_body)  # added last: outermost
     return app
 

@@ -9,13 +9,16 @@ morning; computing a leader's page again for each of them is what made a loaded 
 behind. Kept bodies are bounded in bytes, least recently used dropped first; each carries an
 ETag, so a browser revalidates (Cache-Control: no-cache) and gets a 304 without the body.
 
-The header x-readout-cache says hit or miss, for the load run's figures and for tests.
+The processes of `readout serve --workers N` also share what they keep, in a disk cache in a
+folder of their own (SharedBodies). The header x-readout-cache says hit or miss, for the load
+run's figures and for tests.
 """
 from __future__ import annotations
 
 import hashlib
 import threading
 from collections import OrderedDict
+from pathlib import Path
 
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -59,9 +62,11 @@ class KeptBodies:
 class ResponseCache:
     """ASGI middleware keeping the 200 answers to GET requests while the store is unchanged."""
 
-    def __init__(self, app: ASGIApp, store, states: AnswerCache, budget_mb: int = 64):
+    def __init__(self, app: ASGIApp, store, states: AnswerCache, budget_mb: int = 64,
+                 shared: Path | None = None):
         self.app, self.store, self.states = app, store, states
         self.kept = KeptBodies(budget_mb * MEGABYTE, largest=max(1, budget_mb // 8) * MEGABYTE)
+        self.shared = SharedBodies(shared, budget_mb * MEGABYTE) if shared else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "GET":
@@ -72,6 +77,10 @@ class ResponseCache:
             state = await run_in_threadpool(self.states.state, self.store)
         key = (scope["path"], scope.get("query_string", b""))
         kept = self.kept.get(key, state)
+        if kept is None and self.shared is not None:
+            kept = self.shared.get(key, state)
+            if kept is not None:
+                self.kept.put(key, state, kept)
         if kept is None:
             kept = await self.answer(scope, receive, send, key, state)
             if kept is None:
@@ -108,7 +117,27 @@ class ResponseCache:
         etag = b'"' + hashlib.blake2b(content, digest_size=12).hexdigest().encode() + b'"'
         kept = (headers, etag, content)
         self.kept.put(key, state, kept)
+        if self.shared is not None:
+            self.shared.put(key, state, kept)
         return kept
+
+
+class SharedBodies:
+    """The kept answers of all the processes of one `readout serve --workers N`, in a disk
+    cache (diskcache, SQLite underneath) in a folder they share: without it each process
+    computes every answer once more for itself."""
+
+    def __init__(self, folder: Path, budget: int):
+        import diskcache
+
+        self.cache = diskcache.Cache(str(folder), size_limit=budget)
+
+    def get(self, key: tuple, state: tuple) -> tuple | None:
+        found = self.cache.get(key)
+        return found[1] if found is not None and found[0] == state else None
+
+    def put(self, key: tuple, state: tuple, kept: tuple) -> None:
+        self.cache.set(key, (state, kept))
 
 
 async def reply(send: Send, scope: Scope, kept: tuple, how: bytes) -> None:

@@ -18,6 +18,7 @@ class Settings:
     folders: tuple[Path, ...] = ()        # where a write may name a file on the server
     cache_mb: int = 64                    # answers kept until the store changes; 0: none
     threads: int = 4                      # answers computed at once per process
+    shared_answers: Path | None = None    # folder where the processes of one server share answers
 
     @classmethod
     def from_env(cls, db: str | None = None, environ=os.environ) -> Settings:
@@ -29,7 +30,8 @@ class Settings:
                    token=environ.get("READOUT_API_TOKEN") or None,
                    max_body=_size(environ.get("READOUT_API_MAX_BODY")),
                    folders=tuple(Path(f).resolve() for f in folders),
-                   cache_mb=_megabytes(environ.get("READOUT_CACHE_MB")))
+                   cache_mb=_megabytes(environ.get("READOUT_CACHE_MB")),
+                   shared_answers=Path(environ["READOUT_SHARED_ANSWERS"]) if environ.get("READOUT_SHARED_ANSWERS") else None)
 
     @property
     def writable(self) -> bool:

@@ -57,6 +57,7 @@ def serve_processes(db: str | None, host: str, port: int, log_level: str, worker
     cannot be handed an open store): the store is opened here first, so that a bad --db
     still fails in one line before any worker starts."""
     import os
+    import tempfile
 
     import uvicorn
 
@@ -71,6 +72,9 @@ def serve_processes(db: str | None, host: str, port: int, log_level: str, worker
     mode = "read-write (token required)" if settings.writable else "read-only"
     console.print(f"readout serving {name} on http://{host}:{port}/ ({mode}, {workers} processes)",
                   highlight=False, markup=False)
-    uvicorn.run("readout.api.app:from_environment", factory=True, host=host, port=port,
-                workers=workers, log_level=log_level, proxy_headers=False, server_header=False,
-                timeout_graceful_shutdown=GRACE_SECONDS)
+    # The processes share the answers they keep, in a folder that lives as long as the server.
+    with tempfile.TemporaryDirectory(prefix="readout-answers-") as shared:
+        os.environ["READOUT_SHARED_ANSWERS"] = shared
+        uvicorn.run("readout.api.app:from_environment", factory=True, host=host, port=port,
+                    workers=workers, log_level=log_level, proxy_headers=False, server_header=False,
+                    timeout_graceful_shutdown=GRACE_SECONDS)
