@@ -148,9 +148,12 @@ def _count_genuine_replacement_chars(data: bytes, encoding: str) -> int:
 
 
 def _known_codec(name: str) -> str | None:
-    """Python's name for a declared charset; latin-1 and ASCII mean cp1252 as in browsers."""
+    """Python's name for a declared charset; latin-1 and ASCII mean cp1252 as in browsers.
+    None for a name Python does not know, or knows as a codec that makes no text: "uu",
+    "base64", "zlib" (found by the html fuzzer: <meta charset=UU>)."""
     try:
         codec = codecs.lookup(name.strip().strip("\"'")).name
+        b"a".decode(codec, "replace")  # LookupError for a bytes-to-bytes or str-to-str codec
     except LookupError:
         return None
     return "cp1252" if codec in ("latin-1", "iso8859-1", "ascii") else codec
