@@ -15,8 +15,8 @@ from readout.errors import ReadoutError
 from readout.resolve import Person, Resolution, Resolver
 from readout.resolve.rules import name_rules
 from readout.resolve.variants import expand
-from readout.store.read import iso
-from readout.store.tables import documents, entities, event_participants, events
+from readout.store.read import equals_unindexed, iso
+from readout.store.tables import entities, event_participants, events
 
 WRITTEN = "as written"   # the alias group of spellings seen in stored articles
 
@@ -130,7 +130,7 @@ def co_attendees(store, entity_id: str, limit: int | None = None,
     (by their id when undated), so KCNA's and Rodong Sinmun's accounts of one talks are one.
     Counted by the database: a leader's hundred latest articles share thousands of rows."""
     me, other = event_participants.alias("me"), event_participants.alias("other")
-    when = func.coalesce(events.c.date, documents.c.published)
+    when = events.c.sort_date  # the event's date, else its document's publication date
     occasion = case((when.is_(None), literal("event|") + cast(events.c.id, String)),
                     else_=events.c.type + literal("|") + cast(when, String))
     query = (select(other.c.entity_id, entities.c.name, entities.c.country,
@@ -141,21 +141,13 @@ def co_attendees(store, entity_id: str, limit: int | None = None,
              .join(other, and_(other.c.event_id == me.c.event_id,
                                other.c.entity_id != me.c.entity_id))
              .join(events, events.c.id == me.c.event_id)
-             .join(documents, documents.c.id == events.c.document_id)
              .join(entities, entities.c.entity_id == other.c.entity_id)
              .group_by(other.c.entity_id, entities.c.name, entities.c.country))
     if within is None:
         query = query.where(me.c.entity_id == entity_id)
-    else:  # only the events of these documents, found by them: see only_in
-        query = query.where(events.c.document_id.in_(within), only_in(me.c.entity_id, entity_id))
+    else:  # only the events of these documents, found by them
+        query = query.where(events.c.document_id.in_(within), equals_unindexed(me.c.entity_id, entity_id))
     with store.engine.connect() as conn:
         people = [{**row, "last_together": iso(row["last_together"])} for row in conn.execute(query).mappings()]
     ranked = sorted(people, key=lambda p: (-p["events"], -p["documents"], p["entity_id"]))
     return ranked[:limit] if limit else ranked
-
-
-def only_in(column, entity_id: str):
-    """column == entity_id, written so that no index on the column serves it (|| ''): among
-    the rows of a few documents, not by reading the hundreds of thousands of rows of a leader
-    named in most of an archive to keep those of the documents."""
-    return column.concat("") == entity_id

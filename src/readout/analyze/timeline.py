@@ -13,6 +13,7 @@ from sqlalchemy import bindparam, func, select
 
 from readout.analyze import AnalysisError
 from readout.resolve import Resolver
+from readout.store.read import equals_unindexed
 from readout.store.tables import documents, entities, event_participants, events
 
 
@@ -66,9 +67,9 @@ def events_with_principals(conn, entity_id: str, documents: list[int] | None = N
              .order_by(events.c.document_id, events.c.seq, event_participants.c.seq))
     if documents is None:
         query = query.where(event_participants.c.entity_id == entity_id)
-    else:  # by the documents' events, not the person's index (|| '': a leader has 100,000s)
+    else:  # by the documents' events, not the person's index
         query = query.where(events.c.document_id.in_(documents),
-                            event_participants.c.entity_id.concat("") == entity_id)
+                            equals_unindexed(event_participants.c.entity_id, entity_id))
     rows = [dict(row) for row in conn.execute(query).mappings()]
     principals = principals_of(conn, sorted({row["id"] for row in rows}))
     by_document: dict[int, list[dict]] = {}

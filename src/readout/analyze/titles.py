@@ -21,7 +21,7 @@ from sqlalchemy import and_, bindparam, func, select
 
 from readout.domain import alternation, load_yaml
 from readout.store.database import as_date
-from readout.store.read import iso
+from readout.store.read import equals_unindexed, iso
 from readout.store.tables import documents, entities, mentions
 
 # A rule can expose a new split point (an abbreviation spelled out as "State Affairs
@@ -244,7 +244,7 @@ def title_history(store, entity_id: str, documents: list[int] | None = None) -> 
     history: dict[str, dict] = {}
     condition = mentions.c.entity_id == entity_id
     if documents is not None:  # by the documents' keys, not the person's index (a leader has 100,000s)
-        condition = and_(mentions.c.entity_id.concat("") == entity_id, mentions.c.document_id.in_(documents))
+        condition = and_(equals_unindexed(mentions.c.entity_id, entity_id), mentions.c.document_id.in_(documents))
     for row in _appearances(store, condition):
         for raw in row["titles"]:
             for title in normalize_title(raw, row["country"]):

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import logging
 import threading
-
-import anyio
 from contextlib import asynccontextmanager
 
+import anyio
 from fastapi import FastAPI
 
 from readout import __version__

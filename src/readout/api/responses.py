@@ -76,21 +76,29 @@ class ResponseCache:
         if state is None:  # first read, or after a write: counts the documents, off the loop
             state = await run_in_threadpool(self.states.state, self.store)
         key = (scope["path"], scope.get("query_string", b""))
+        kept, how = self.lookup(key, state), b"hit"
+        if kept is None:
+            kept, how = await self.answer(scope, receive, send), b"miss"
+            if kept is None:
+                return  # not keepable: already sent as it came
+            self.keep(key, state, kept)
+        await reply(send, scope, kept, how)
+
+    def lookup(self, key: tuple, state: tuple) -> tuple | None:
+        """The answer kept by this process, else by another of the same server."""
         kept = self.kept.get(key, state)
         if kept is None and self.shared is not None:
             kept = self.shared.get(key, state)
             if kept is not None:
                 self.kept.put(key, state, kept)
-        if kept is None:
-            kept = await self.answer(scope, receive, send, key, state)
-            if kept is None:
-                return  # not keepable: already sent as it came
-            await reply(send, scope, kept, b"miss")
-        else:
-            await reply(send, scope, kept, b"hit")
+        return kept
 
-    async def answer(self, scope: Scope, receive: Receive, send: Send, key: tuple,
-                     state: tuple) -> tuple | None:
+    def keep(self, key: tuple, state: tuple, kept: tuple) -> None:
+        self.kept.put(key, state, kept)
+        if self.shared is not None:
+            self.shared.put(key, state, kept)
+
+    async def answer(self, scope: Scope, receive: Receive, send: Send) -> tuple | None:
         """Run the app; a complete 200 is returned to be kept and sent, anything else is
         passed on to the client as it comes."""
         start: Message | None = None
@@ -115,11 +123,7 @@ class ResponseCache:
         content = b"".join(body)
         headers = [(k, v) for k, v in start.get("headers", []) if k.lower() in KEPT_HEADERS]
         etag = b'"' + hashlib.blake2b(content, digest_size=12).hexdigest().encode() + b'"'
-        kept = (headers, etag, content)
-        self.kept.put(key, state, kept)
-        if self.shared is not None:
-            self.shared.put(key, state, kept)
-        return kept
+        return headers, etag, content
 
 
 class SharedBodies:

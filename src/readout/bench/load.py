@@ -5,10 +5,10 @@ The client is open-loop: request i is sent at start + i/rate whether or not earl
 have come back, so a server that falls behind is seen falling behind (a closed loop, where
 each simulated user waits for its answer before the next, would slow down with the server
 and hide it). A latency is counted from the moment the request was due, not from when the
-client got round to sending it, and an answer later than TIMEOUT after it is an error. The mix is drawn from the store as the page latencies' sample
-(readout.bench.pages): pages and API answers for people, timelines, event searches,
-full-text searches, the network and documents. An error is any answer but 2xx, a timeout
-or a broken connection.
+client got round to sending it. The mix is drawn from the store as the page latencies'
+sample (readout.bench.pages): pages and API answers for people, timelines, event searches,
+full-text searches, the network and documents. An error is any answer but 2xx, no answer
+within TIMEOUT of when the request was due, or a broken connection.
 
 The server runs as deployed for a team: `workers` processes, each keeping whole answers until
 the store changes (readout.api.responses). The share of answers served from them is reported

@@ -12,8 +12,8 @@ real ids and names drawn from the store (the same sampling as the store query la
 
 The server keeps no whole answers (READOUT_CACHE_MB=0): a person asked for twice is computed
 twice, so the figures are what the first visitor of each page waits (the load run measures the
-server as deployed, answers kept). Each kind is asked once before the clock starts (the
-server's warm-up computes the whole-store answers: network, changes, people), then `count`
+server as deployed, answers kept). Every kind is asked once before the clock starts (the
+server's warm-up computes the whole-store answers: network, changes), then each `count`
 times; the result is p50 and p95 per kind in milliseconds, and page_p95_ms, the worst page
 kind's p95 (issue 5: < 300 ms).
 """

@@ -2,8 +2,7 @@
 
 Each kind runs `count` random queries through the Store methods the CLI and the API call,
 after the store's file has been read through once (read_through) and a few unmeasured
-queries; the result is p50 and p95 in
-milliseconds. Queries are drawn from the store itself:
+queries; the result is p50 and p95 in milliseconds. Queries are drawn from the store itself:
 - timeline: the person of a random naming (so people named often are asked for often, as an
   analyst would), and apart (timeline_uniform_*) a person drawn from all alike; what is timed
   is the page Store.person_timeline gives by default (the newest 100 namings with their event

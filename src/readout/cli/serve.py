@@ -20,7 +20,7 @@ def serve(db: Optional[str] = DbOption,
           port: int = typer.Option(8000, min=1, max=65535, help="Port to listen on"),
           log_level: str = typer.Option("info", help="uvicorn's log level: warning, info, debug"),
           workers: int = typer.Option(1, min=1, max=64, help="Server processes answering at once: "
-                                      "one per core for a team (each keeps its own answers)")):
+                                      "one per core for a team (they share the answers they keep)")):
     """Serve the web pages and the REST API (/api, schema at /openapi.json, docs at /docs).
 
     Read-only unless READOUT_API_TOKEN is set: writes (POST /api/ingest, /api/kb/import) then
@@ -31,11 +31,15 @@ def serve(db: Optional[str] = DbOption,
         serve_processes(db, host, port, log_level, workers)
         return
     server = build_server(db, host, port, log_level)
-    settings = server.config.app.state.settings
-    mode = "read-write (token required)" if settings.writable else "read-only"
-    console.print(f"readout serving {server.config.app.state.store.name} on http://{host}:{port}/ "
-                  f"({mode})", highlight=False, markup=False)
+    announce(server.config.app.state.store.name, server.config.app.state.settings, host, port)
     server.run()
+
+
+def announce(store_name: str, settings, host: str, port: int, workers: int = 1) -> None:
+    mode = "read-write (token required)" if settings.writable else "read-only"
+    processes = f", {workers} processes" if workers > 1 else ""
+    console.print(f"readout serving {store_name} on http://{host}:{port}/ ({mode}{processes})",
+                  highlight=False, markup=False)
 
 
 def build_server(db: str | None, host: str, port: int, log_level: str = "info"):
@@ -69,9 +73,7 @@ def serve_processes(db: str | None, host: str, port: int, log_level: str, worker
         name = store.name
     if settings.db:
         os.environ["READOUT_DB"] = settings.db
-    mode = "read-write (token required)" if settings.writable else "read-only"
-    console.print(f"readout serving {name} on http://{host}:{port}/ ({mode}, {workers} processes)",
-                  highlight=False, markup=False)
+    announce(name, settings, host, port, workers)
     # The processes share the answers they keep, in a folder that lives as long as the server.
     with tempfile.TemporaryDirectory(prefix="readout-answers-") as shared:
         os.environ["READOUT_SHARED_ANSWERS"] = shared

@@ -15,16 +15,15 @@ CHUNK = 500  # ids per IN (...) query, well under SQLite's limit on bound parame
 
 
 def get_document(conn: Connection, document_id: int) -> dict | None:
-    row = conn.execute(select(documents).where(documents.c.id == document_id)).mappings().first()
-    if row is None:
-        return None
-    people = conn.execute(select(mentions).where(mentions.c.document_id == document_id)
-                          .order_by(mentions.c.seq)).mappings()
-    found = conn.execute(select(events).where(events.c.document_id == document_id)
-                         .order_by(events.c.seq)).mappings().all()
-    listed = participants_of(conn, [e["id"] for e in found])
-    return {**document_dict(row), "people": [person_dict(p) for p in people],
-            "events": [event_dict(e, listed.get(e["id"], [])) for e in found]}
+    found = get_documents(conn, [document_id])
+    return found[0] if found else None
+
+
+def equals_unindexed(column, value):
+    """column == value, written (column || '') so that no index on the column serves it: for
+    a query whose rows are found by a few documents' keys, where the index on a leader's
+    hundreds of thousands of rows would otherwise be read to keep the few of those documents."""
+    return column.concat("") == value
 
 
 def get_documents(conn: Connection, ids: list[int]) -> list[dict]:
@@ -140,10 +139,8 @@ def event_types_of(conn: Connection, entity_id: str, document_ids: list[int] | N
              .order_by(events.c.document_id, events.c.seq))
     if document_ids is None:
         return distinct_types(conn.execute(query.where(event_participants.c.entity_id == entity_id)))
-    # || '' keeps SQLite off the index on entity_id, which for a page would read every event
-    # of a person named 100,000 times to keep those of the page's documents.
     query = query.where(events.c.document_id.in_(bindparam("ids", expanding=True)),
-                        event_participants.c.entity_id.concat("") == entity_id)
+                        equals_unindexed(event_participants.c.entity_id, entity_id))
     return distinct_types(row for i in range(0, len(document_ids), CHUNK)
                           for row in conn.execute(query, {"ids": document_ids[i:i + CHUNK]}))
 

@@ -70,8 +70,8 @@ def people_page(request: Request, limit: Limit = 100, offset: Offset = 0):
 
 @router.get("/people/{entity_id}")
 def person_page(request: Request, entity_id: EntityId, last: Last = answers.LATEST):
-    """A person's latest `last` appearances (the page says so when there are more): the
-    titles, charts and co-attendees of a leader's 500 take most of a second to gather."""
+    """A person's latest `last` appearances (the page says so when there are more): a
+    leader's whole record would take seconds to gather and could not be read on one page."""
     store = store_of(request)
     person, timeline = answers.person_and_timeline(store, entity_id, last)
     ranked = [a for a in timeline["appearances"] if a["order"] is not None and a["date"]]
