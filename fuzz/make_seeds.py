@@ -111,11 +111,12 @@ def decode_seeds() -> dict[str, bytes]:
 
 
 def api_seeds() -> dict[str, bytes]:
-    """Route index, then path or query text, as fuzz_api.request_of reads them."""
+    """Route index, then path or query text, as fuzz_api.request_of reads them (a route index
+    past the last route wraps round, so every route gets seeds whatever their number)."""
     values = [b"kim-jong-un", b"2024-06-19", b"PRK", b"talks", b"Putin", b"-1", b"99999999999999999999",
               b"1' OR '1'='1", b"%00", b"../../etc/passwd"]
     return {f"api-{route}-{i}": bytes([route, 0]) + value + b"\x02\x00" + value
-            for route in range(16) for i, value in enumerate(values)}
+            for route in range(32) for i, value in enumerate(values)}
 
 
 SEEDS = {"api": api_seeds, "parse": text_seeds, "extract": text_seeds, "html": html_seeds, "feed": feed_seeds,
