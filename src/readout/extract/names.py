@@ -37,12 +37,9 @@ class NameMatch(NamedTuple):
     country_hint: str | None
 
 
-COMMA_WORD = re.compile(r", ([\w-]+)")
-
-
 @dataclass
 class _Patterns:
-    korean: re.Pattern            # each anchored at a first word found by _first_words
+    korean: re.Pattern            # each anchored at a first word found by _by_opening
     korean_surnames: frozenset[str]
     korean_syllable: re.Pattern
     chinese: re.Pattern
@@ -51,7 +48,7 @@ class _Patterns:
     given_first: re.Pattern
     given_country: dict[str, str]
     apposition: re.Pattern        # searched backwards from ", <title word>"
-    title_start_words: frozenset[str]
+    title_comma: re.Pattern       # ", <title word>", the word whole
     after_title: re.Pattern
     title_before_words: frozenset[str]   # capitalised ("Ambassador") and lower-case ("negotiator")
     not_name: frozenset[str]
@@ -81,7 +78,7 @@ def patterns() -> _Patterns:
         given_first=re.compile(rf"({alternation(given_country)})((?: {name_word}){{1,4}})"),
         given_country=given_country,
         apposition=re.compile(rf"(?<![\w'’-])({WORD}(?: {WORD}){{1,3}}) ?$"),
-        title_start_words=frozenset(titles["title_start_words"]),
+        title_comma=_title_comma(titles["title_start_words"]),
         after_title=re.compile(rf"(?:{title_before}) ({WORD}(?: {WORD}){{1,2}})\b"),
         title_before_words=frozenset(title_words),
         not_name=frozenset(parts["not_name_words"]) | frozenset(titles["title_start_words"]),
@@ -90,11 +87,19 @@ def patterns() -> _Patterns:
     )
 
 
+def _title_comma(title_start_words: list[str]) -> re.Pattern:
+    """", <title word>", the word whole: one search finds the few commas of an article that
+    open a title, with no Python step for each other comma. A word of other characters than
+    [\w-] never followed a comma as a whole word."""
+    words = [word for word in title_start_words if re.fullmatch(r"[\w-]+", word)]
+    return re.compile(rf", (?:{alternation(words)})(?![\w-])")
+
+
 def find_names(text: str, start: int = 0, end: int | None = None) -> list[NameMatch]:
     """Every personal name in text[start:end], earliest first, never overlapping."""
     end = len(text) if end is None else end
-    found = _known(text, start, end) + _by_first_word(text, start, end) + _apposition(text, start, end)
-    found.sort(key=lambda m: (m.start, m.start - m.end, FINDER_RANK[m.finder]))
+    found = _by_opening(text, start, end) + _apposition(text, start, end)
+    found.sort(key=_precedence)
     chosen, last_end = [], -1
     for match in found:
         if match.start >= last_end:
@@ -113,37 +118,33 @@ def _names_a_place(text: str, match: NameMatch) -> bool:
     return bool(_eponym_places().match(text, match.end))
 
 
-@lru_cache(maxsize=1)
-def _gazetteer() -> ahocorasick.Automaton:
-    """Every Latin spelling of the people in data/people.yaml, to find names of any shape."""
-    automaton = ahocorasick.Automaton()
+def _precedence(match: NameMatch) -> tuple[int, int, int]:
+    return match.start, match.start - match.end, FINDER_RANK[match.finder]
+
+
+def _known_spellings() -> dict[str, str | None]:
+    """Every Latin spelling of the people in data/people.yaml with a space in it, and the
+    person's country: names of any shape."""
+    spellings = {}
     for person in load_yaml("people.yaml"):
-        spellings = [person["name"]] + [a for system in LATIN_SYSTEMS
-                                        for a in (person.get("aliases") or {}).get(system, [])]
-        for spelling in spellings:
+        for spelling in [person["name"]] + [a for system in LATIN_SYSTEMS
+                                            for a in (person.get("aliases") or {}).get(system, [])]:
             if " " in spelling:
-                automaton.add_word(spelling, (spelling, person.get("country")))
-    automaton.make_automaton()
-    return automaton
+                spellings[spelling] = person.get("country")
+    return spellings
 
 
-def _known(text: str, start: int, end: int) -> list[NameMatch]:
+def _by_opening(text: str, start: int, end: int) -> list[NameMatch]:
+    """Known spellings, and names recognised by their first word (a surname, a given name or a
+    title), from one pass of one automaton over the text: each pass costs some 20 ns a
+    character whatever it finds, and a name is found a few times an article."""
     found = []
-    for last, (spelling, country) in _gazetteer().iter(text, start, end):
-        first = last - len(spelling) + 1
-        if _word_edge(text, first - 1) and _word_edge(text, last + 1):
-            found.append(NameMatch(first, last + 1, spelling, "known", country))
-    return found
-
-
-def _word_edge(text: str, index: int) -> bool:
-    return index < 0 or index >= len(text) or not (text[index].isalnum() or text[index] in "'’")
-
-
-def _by_first_word(text: str, start: int, end: int) -> list[NameMatch]:
-    """Names recognised by their first word: a surname, a given name or a title."""
-    found = []
-    for last, (word, finders) in _first_words().iter(text, start, end):
+    for last, (word, finders, country) in _openings().iter(text, start, end):
+        if finders is None:
+            first = last - len(word) + 1
+            if _word_edge(text, first - 1) and _word_edge(text, last + 1):
+                found.append(NameMatch(first, last + 1, word, "known", country))
+            continue
         at = last - len(word)
         if _starts_word(text, at) and (word[0].isupper() or "A" <= text[last + 1:last + 2] <= "Z"):
             for finder in finders:
@@ -153,10 +154,15 @@ def _by_first_word(text: str, start: int, end: int) -> list[NameMatch]:
     return found
 
 
+def _word_edge(text: str, index: int) -> bool:
+    return index < 0 or index >= len(text) or not (text[index].isalnum() or text[index] in "'’")
+
+
 @lru_cache(maxsize=1)
-def _first_words() -> ahocorasick.Automaton:
-    """Every word that can open a name, followed by the space every finder needs after it,
-    with the finders to try there: one pass over the text finds them all."""
+def _openings() -> ahocorasick.Automaton:
+    """Every known spelling (word, None, country), and every word that can open a name followed
+    by the space every finder needs after it, with the finders to try there (word, finders,
+    None). A spelling never ends in a space, so the two kinds of key never collide."""
     p = patterns()
     table: dict[str, list] = {}
     for words, finder in ((p.korean_surnames, _korean), (p.chinese_surnames, _chinese),
@@ -166,7 +172,9 @@ def _first_words() -> ahocorasick.Automaton:
                 table.setdefault(word, []).append(finder)
     automaton = ahocorasick.Automaton()
     for word, finders in table.items():
-        automaton.add_word(word + " ", (word, tuple(finders)))
+        automaton.add_word(word + " ", (word, tuple(finders), None))
+    for spelling, country in _known_spellings().items():
+        automaton.add_word(spelling, (spelling, None, country))
     automaton.make_automaton()
     return automaton
 
@@ -265,13 +273,12 @@ def _apposition(text: str, start: int, end: int) -> list[NameMatch]:
     """"Gholamreza Sedighi, ambassador of ...": unknown words before a comma and a title."""
     p = patterns()
     found = []
-    for comma in COMMA_WORD.finditer(text, start, end):
-        if comma.group(1) in p.title_start_words:
-            stop = comma.start() - 1 if text[comma.start() - 1] == " " else comma.start()
-            match = p.apposition.search(text, max(start, stop - 80), stop)
-            name = _unknown(match) if match else None
-            if name:
-                found.append(name)
+    for comma in p.title_comma.finditer(text, start, end):
+        stop = comma.start() - 1 if text[comma.start() - 1] == " " else comma.start()
+        match = p.apposition.search(text, max(start, stop - 80), stop)
+        name = _unknown(match) if match else None
+        if name:
+            found.append(name)
     return found
 
 
