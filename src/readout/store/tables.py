@@ -121,6 +121,8 @@ event_participants = Table(
     Column("start", Integer),
     Column("end", Integer),
     Index(None, "entity_id"),
+    # Whether a person is in an event, and who else is, without reading the rows (0004).
+    Index(None, "event_id", "entity_id"),
 )
 
 
