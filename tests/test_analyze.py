@@ -328,3 +328,13 @@ def test_cli_network_writes_graph(cli, gold_db, tmp_path):
 def test_cli_errors(cli, gold_db, args, message):
     done = cli(*args, "--db", gold_db)
     assert done.exit_code != 0 and message in str(done.exception)
+
+
+def test_person_and_timeline_read_once_give_what_person_and_timeline_give(gold):
+    # the page's shared reading (event types taken from the person's events, not read again)
+    from readout.api import answers
+    for entity_id in ("choe-son-hui", "kim-jong-un", "vladimir-putin"):
+        person, found = answers.person_and_timeline(gold, entity_id, last=3)
+        assert person == answers.person(gold, entity_id, last=3)
+        assert found == answers.timeline(gold, entity_id, last=3)
+        assert all(a["event_types"] is not None for a in person["appearances"])

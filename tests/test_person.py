@@ -358,3 +358,10 @@ def test_cli_errors_are_one_line(run_readout, sqlite_db, args, message):
     assert result.returncode == 1
     assert re.match(message, result.stderr) and result.stderr.count("\n") == 1, result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_co_attendees_of_a_window_holding_every_document_are_the_whole_history(store):
+    # two statements (by the person's index, and by the window's documents): one answer
+    everything = sorted({a["document_id"] for a in store.person_timeline("choe-son-hui", limit=None)})
+    assert co_attendees(store, "choe-son-hui", within=everything) == co_attendees(store, "choe-son-hui")
+    assert co_attendees(store, "choe-son-hui", within=everything[:1]) != co_attendees(store, "choe-son-hui")

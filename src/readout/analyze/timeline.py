@@ -17,18 +17,22 @@ from readout.store.read import equals_unindexed
 from readout.store.tables import documents, entities, event_participants, events
 
 
-def timeline(store, person: str, last: int | None = None, latest: list[dict] | None = None) -> dict:
+def timeline(store, person: str, last: int | None = None, latest: list[dict] | None = None,
+             taking_part: dict[int, list[dict]] | None = None) -> dict:
     """Appearances of PERSON, oldest first (undated last), with event types and counterparts;
     only the latest `last` appearances when given (`latest`: store.person_timeline(entity,
-    limit=last), when the caller has read it already)."""
+    limit=last), and `taking_part`: events_with_principals of its documents, when the caller
+    has read them already). The namings' own event types are not read: the events are."""
     entity = find_person(store, person)
     if last is None:
-        named = store.person_timeline(entity["entity_id"], limit=None, oldest_first=True)
+        named = store.person_timeline(entity["entity_id"], limit=None, oldest_first=True, event_types=False)
     else:
-        named = latest if latest is not None else store.person_timeline(entity["entity_id"], limit=last)
+        named = latest if latest is not None else \
+            store.person_timeline(entity["entity_id"], limit=last, event_types=False)
     window = sorted({row["document_id"] for row in named}) if last is not None else None
-    with store.engine.connect() as conn:
-        taking_part = events_with_principals(conn, entity["entity_id"], window)
+    if taking_part is None:
+        with store.engine.connect() as conn:
+            taking_part = events_with_principals(conn, entity["entity_id"], window)
     appearances = [appearance(row, taking_part.get(row["document_id"], []), entity) for row in named]
     appearances.sort(key=lambda a: (a["date"] is None, a["date"] or "", a["document_id"]))
     count = len(appearances) if last is None else store.count_appearances(entity["entity_id"])
@@ -106,11 +110,17 @@ def appearance(named: dict, taking_part: list[dict], entity: dict) -> dict:
                                   if e["side"] or e["country"]), None) or entity["country"]
     return {"date": day, "published": named["published"], "document_id": named["document_id"],
             "source": named["source"], "document_title": named["document_title"],
-            "event_types": list(dict.fromkeys(e["type"] for e in taking_part)),
+            "event_types": event_types(taking_part),
             "places": list(dict.fromkeys(e["place"] for e in taking_part if e["place"])),
             "counterparts": counterparts(taking_part, entity["entity_id"], side),
             "title": named["title"], "titles": named["titles"], "role": named["role"],
             "side": named["side"], "order": named["order"], "mention": named["mention"]}
+
+
+def event_types(taking_part: list[dict]) -> list[str]:
+    """The distinct types of a document's events the person took part in, in document order
+    (as store.person_timeline gives them)."""
+    return list(dict.fromkeys(e["type"] for e in taking_part))
 
 
 def counterparts(taking_part: list[dict], entity_id: str, side: str | None) -> list[dict]:

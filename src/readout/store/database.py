@@ -99,12 +99,13 @@ class Store:
         return [{**row, "published": read.iso(row["published"])} for row in found]
 
     def person_timeline(self, entity_id: str, limit: int | None = TIMELINE_PAGE, offset: int = 0,
-                        oldest_first: bool = False) -> list[dict]:
+                        oldest_first: bool = False, event_types: bool = True) -> list[dict]:
         """The namings of a person, a page at a time: newest first (undated last), or oldest
         first (undated last). limit=None reads them all, which for a person named in most of
-        an archive's articles is hundreds of thousands of rows: count_appearances says how many."""
+        an archive's articles is hundreds of thousands of rows: count_appearances says how many.
+        Without `event_types` each naming's event_types is None, not read."""
         with self.engine.connect() as conn:
-            return read.person_timeline(conn, entity_id, limit, offset, oldest_first)
+            return read.person_timeline(conn, entity_id, limit, offset, oldest_first, event_types)
 
     def count_appearances(self, entity_id: str) -> int:
         """How many rows person_timeline(entity_id, limit=None) would return."""

@@ -99,9 +99,10 @@ TIMELINE_COLUMNS = [c for c in mentions.c if c.name != "published"]  # the docum
 
 
 def person_timeline(conn: Connection, entity_id: str, limit: int | None, offset: int,
-                    oldest_first: bool) -> list[dict]:
+                    oldest_first: bool, event_types: bool = True) -> list[dict]:
     """A page of the namings of a person, newest first (or oldest first), undated last, with
-    the types of events they took part in. Newest first is read straight off the index
+    the types of events they took part in (None without `event_types`: for a caller that
+    reads the person's events itself). Newest first is read straight off the index
     ix_mentions_timeline, so the first page of a person named 100,000 times comes at once."""
     if oldest_first:
         order = (mentions.c.published.nulls_last(), mentions.c.document_id, mentions.c.seq)
@@ -119,10 +120,11 @@ def person_timeline(conn: Connection, entity_id: str, limit: int | None, offset:
              .order_by(*order))
     found = conn.execute(query).mappings().all()
     pages = None if limit is None else sorted({m["document_id"] for m in found})
-    types = event_types_of(conn, entity_id, pages)
+    types = event_types_of(conn, entity_id, pages) if event_types else {}
     return [{"document_id": m["document_id"], "published": iso(m["published"]),
              "document_title": m["document_title"], "source": m["source"],
-             "event_types": types.get(m["document_id"], []), "title": m["title"], **person_dict(m)}
+             "event_types": types.get(m["document_id"], []) if event_types else None,
+             "title": m["title"], **person_dict(m)}
             for m in found]
 
 
