@@ -275,7 +275,7 @@ def test_upgrade_from_0001_links_what_was_stored_before(tmp_path, gold, monkeypa
         [article] = versions.list_changes(store)
         assert article["edits"][0]["from"] == ids[1] and article["edits"][0]["to"] == ids[5]
         with store.engine.connect() as conn:
-            assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "0003"
+            assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "0004"
             # 0003 copied the dates the timeline and the event list are ordered by
             assert conn.execute(text(UNFILLED)).all() == []
         timeline = store.person_timeline("choe-son-hui", limit=None)
