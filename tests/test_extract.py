@@ -2,6 +2,7 @@
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from readout.extract import extract
 from readout.extract.names import find_names
@@ -160,3 +161,32 @@ def test_a_phrase_after_a_comma_is_not_a_title():
     found = people(run("He was moved by the welcome by Kim Jong Un, the Korean Party and government and "
                        "Pyongyang citizens, the Cuban president said."))
     assert found["Kim Jong Un"].title is None
+
+
+
+# Sentences for the case-insensitive trigger rules: words of their patterns in any case, with
+# the characters whose case rules are odd ("ſ" matches "s" under IGNORECASE, "İ" lowers to two
+# characters, the Kelvin sign lowers to "k").
+_TRIGGER_WORDS = ["had", "held", "talks", "visit", "to", "the", "DPRK", "Russia", "support",
+                  "will", "delegation", "of", "received", "message", "a", "phone", "call",
+                  "reached", "agreement", "condemned", "Pyongyang", "visiting", "Chinese",
+                  "ſupport", "İ", "\u212aorea", "é", "-", "'s"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_TRIGGER_WORDS), st.booleans()), min_size=1, max_size=10))
+def test_lowered_trigger_patterns_match_where_ignorecase_does(words):
+    """Where find_triggers runs a case-insensitive rule on the lower-cased text, the rule finds
+    the spans and named groups it finds under IGNORECASE on the text as written."""
+    from readout.extract.events import _lowering_keeps_matches, rules
+
+    text = " ".join(word.upper() if upper else word for word, upper in words)
+    lowered = text.lower()
+    if not _lowering_keeps_matches(text, lowered):
+        assert "ſ" in text or "İ" in text
+        return
+    for _, _, matcher, _ in rules().rules:
+        if matcher.lowered is None:
+            continue
+        as_written = [m.regs for m in matcher.exact.finditer(text)]
+        assert [m.regs for m in matcher.lowered.finditer(lowered)] == as_written, matcher.exact.pattern

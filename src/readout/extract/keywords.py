@@ -33,8 +33,9 @@ class SentenceIndex:
     def __init__(self, text: str, sentences: list[Span]):
         self.ordered = sorted(sentences, key=lambda s: s.start)
         self.starts = [s.start for s in self.ordered]
+        self.lowered = text.lower()   # keywords are lower case; case-insensitive rules use it too
         self.by_keyword: dict[str, dict[int, Span]] = {}
-        for end, keyword in _automaton().iter(text.lower()):
+        for end, keyword in _automaton().iter(self.lowered):
             sentence = self.containing(end - len(keyword) + 1)
             if sentence is not None:
                 self.by_keyword.setdefault(keyword, {})[sentence.start] = sentence
@@ -43,6 +44,7 @@ class SentenceIndex:
         """The same index over the sentences that start at `offset` or later, without a
         second pass over the text."""
         narrowed = SentenceIndex.__new__(SentenceIndex)
+        narrowed.lowered = self.lowered
         narrowed.ordered = [s for s in self.ordered if s.start >= offset]
         narrowed.starts = [s.start for s in narrowed.ordered]
         narrowed.by_keyword = {}
