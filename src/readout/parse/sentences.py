@@ -11,12 +11,12 @@ from functools import lru_cache
 from readout.domain import load_yaml
 from readout.model import Span
 
+PARAGRAPH = re.compile(r"[^\n]+")
 TRIM = " \t|"
 
 
 CANDIDATE = re.compile(r"[.!?][\"”’']?\s+(?=[\"“‘']?[A-Z0-9(])")
 WORD_BEFORE = re.compile(r"(\S+)$")
-INITIALS = re.compile(r"(?:[A-Z]\.)*[A-Z]")   # "O.R", "U.S", "C.C", a lone initial
 
 
 @lru_cache(maxsize=1)
@@ -30,34 +30,21 @@ def _ends_sentence(text: str, stop: int) -> bool:
         return True
     word = WORD_BEFORE.search(text, max(0, stop - 40), stop)
     token = word.group(1) if word else ""
-    if INITIALS.fullmatch(token):
+    if re.fullmatch(r"(?:[A-Z]\.)*[A-Z]", token):   # "O.R", "U.S", "C.C", a lone initial
         return False
     return token not in _abbreviations()
 
 
 def split_sentences(text: str, start: int, end: int) -> list[Span]:
     spans = []
-    for first, last in _paragraphs(text, start, end):
-        cursor = first
-        for boundary in CANDIDATE.finditer(text, first, last):
+    for paragraph in PARAGRAPH.finditer(text, start, end):
+        cursor = paragraph.start()
+        for boundary in CANDIDATE.finditer(text, paragraph.start(), paragraph.end()):
             if _ends_sentence(text, boundary.start()):
                 _append(spans, text, cursor, boundary.start() + 1)
                 cursor = boundary.end()
-        _append(spans, text, cursor, last)
+        _append(spans, text, cursor, paragraph.end())
     return spans
-
-
-def _paragraphs(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """(start, end) of each run of characters other than a newline in text[start:end]: what
-    r"[^\n]+" finds, without a regex matching a class at every character."""
-    found = []
-    while start < end:
-        stop = text.find("\n", start, end)
-        stop = end if stop < 0 else stop
-        if stop > start:
-            found.append((start, stop))
-        start = stop + 1
-    return found
 
 
 def _append(spans: list[Span], text: str, start: int, end: int) -> None:
