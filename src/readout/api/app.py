@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 from contextlib import asynccontextmanager
 
 import anyio
@@ -32,7 +31,11 @@ def create_app(settings: Settings | None = None, store=None) -> FastAPI:
         # threads: forty (anyio's default) only take turns with the event loop, which then
         # sends the kept answers late. A few keep it free to send them at once.
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
-        threading.Thread(target=warm_up, args=(opened,), daemon=True, name="warm-up").start()
+        # Before the first request, not beside it: computed in the background, the whole-store
+        # answers held the GIL for the first half-minute of a large store's service, and every
+        # request of that time (cheap ones too) waited behind them. A process of
+        # `serve --workers N` takes no connection until it is warm; the others answer meanwhile.
+        await anyio.to_thread.run_sync(warm_up, opened)
         yield
         if store is None:
             opened.close()
