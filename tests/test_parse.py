@@ -2,6 +2,7 @@
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from readout.model import RawDocument
 from readout.parse import parse
@@ -81,3 +82,16 @@ def test_date_without_year_needs_a_base_and_looks_back():
 @pytest.mark.parametrize("line", ["2019.10.23", "2019-10-23", "23 October 2019", "Wednesday, 23 October 2019"])
 def test_other_date_lines(line):
     assert doc(f"{line}\nHeadline\n\nBody text.").published == dt.date(2019, 10, 23)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=" \t\n\x0b\x1c\x85\u00a0\u2028\u3000ab.’", max_size=45))
+def test_word_before_a_stop_is_what_the_regex_finds(window):
+    """The last word before a full stop, read with str methods, is what r"(\\S+)$" finds,
+    a newline ending the window included."""
+    import re
+
+    from readout.parse.sentences import _word_before
+
+    found = re.search(r"(\S+)$", window)
+    assert _word_before(window) == (found.group(1) if found else "")

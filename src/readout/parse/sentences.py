@@ -16,7 +16,7 @@ TRIM = " \t|"
 
 
 CANDIDATE = re.compile(r"[.!?][\"”’']?\s+(?=[\"“‘']?[A-Z0-9(])")
-WORD_BEFORE = re.compile(r"(\S+)$")
+INITIALS = re.compile(r"(?:[A-Z]\.)*[A-Z]")   # "O.R", "U.S", "C.C", a lone initial
 
 
 @lru_cache(maxsize=1)
@@ -28,11 +28,21 @@ def _ends_sentence(text: str, stop: int) -> bool:
     """Is the full stop at `stop` the end of a sentence, not of an initial or abbreviation?"""
     if text[stop] != ".":
         return True
-    word = WORD_BEFORE.search(text, max(0, stop - 40), stop)
-    token = word.group(1) if word else ""
-    if re.fullmatch(r"(?:[A-Z]\.)*[A-Z]", token):   # "O.R", "U.S", "C.C", a lone initial
+    token = _word_before(text[max(0, stop - 40):stop])
+    if INITIALS.fullmatch(token):
         return False
     return token not in _abbreviations()
+
+
+def _word_before(window: str) -> str:
+    """The run of non-space characters that ends the window, or "" if a space ends it: what
+    a search for r"(\S+)$" finds, without trying it at every offset of the window (str.split
+    and \s agree on what a space is)."""
+    if window.endswith("\n"):
+        window = window[:-1]   # "$" matches before a final newline too
+    if not window or window[-1].isspace():
+        return ""
+    return window.rsplit(None, 1)[-1]
 
 
 def split_sentences(text: str, start: int, end: int) -> list[Span]:
