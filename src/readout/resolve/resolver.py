@@ -405,15 +405,19 @@ class _LetterCounts:
         superset of those fuzz.ratio accepts."""
         rows = [self._row[char] + min(n, self._deepest)
                 for char, n in Counter(query).items() if char in self._row]
-        shared = self._table[rows].sum(axis=0, dtype=np.int32)
-        return np.flatnonzero(shared >= self._floor(len(query), cutoff))
+        # the bound is at most len(query): a query shorter than 256 is summed in bytes, uncast
+        kind = np.uint8 if len(query) < 256 else np.int32
+        shared = self._table[rows].sum(axis=0, dtype=kind)
+        return np.flatnonzero(shared >= self._floor(len(query), cutoff, kind))
 
-    def _floor(self, size: int, cutoff: float) -> np.ndarray:
+    def _floor(self, size: int, cutoff: float, kind) -> np.ndarray:
         """The least LCS with which each string could reach `cutoff` beside a query of `size`
-        characters, a point of slack left for rounding."""
+        characters (a point of slack left for rounding), in the type the bound is summed in
+        (capped there: a cap lets more strings through, never fewer)."""
         floor = self._floors.get((size, cutoff))
         if floor is None:
-            floor = self._floors[size, cutoff] = (cutoff - 1) * (self._lengths + size) / 200
+            least = np.ceil((cutoff - 1) * (self._lengths + size) / 200)
+            floor = self._floors[size, cutoff] = np.minimum(least, np.iinfo(kind).max).astype(kind)
         return floor
 
 
