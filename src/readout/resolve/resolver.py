@@ -18,14 +18,12 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
 import jellyfish
-import numpy as np
 from rapidfuzz import fuzz, process
 
 from readout.resolve.kb import (Person, load_user_people, merge_people, shipped_people,
@@ -129,7 +127,6 @@ class Resolver:
                 owners.append((index, label))
         self._keys, self._phones, self._owners = keys, phones, owners
         self._combined = [f"{k}|{p}" for k, p in zip(keys, phones)]
-        self._letters = _LetterCounts(self._combined)
         self._surnames = self._surname_index()
         self._loose = self._loose_index()
         self._titles = [self._title_tokens(" ".join(t.title for t in p.titles))
@@ -323,13 +320,10 @@ class Resolver:
         phonetic = self._phonetic(key)
         # One search over "spelling|phonetic key" strings approximates the mean of the two
         # similarities at half the cost of two searches; the shortlist is then scored exactly.
-        query = f"{key}|{phonetic}"
-        reachable = self._letters.reaching(query, _SHORTLIST_CUTOFF)
-        near = process.extract(query, [self._combined[i] for i in reachable], scorer=fuzz.ratio,
+        near = process.extract(f"{key}|{phonetic}", self._combined, scorer=fuzz.ratio,
                                limit=10, score_cutoff=_SHORTLIST_CUTOFF)
         out = []
-        for _, _, found in near:
-            position = int(reachable[found])
+        for _, _, position in near:
             person = self.people[self._owners[position][0]]
             if self._parts_agree(key, self._keys[position], person):
                 text = fuzz.ratio(key, self._keys[position]) / 100
@@ -375,50 +369,6 @@ class Resolver:
     def _similar(self, a: str, b: str) -> float:
         text = fuzz.ratio(a, b) / 100
         return max(text, fuzz.ratio(self._phonetic(a), self._phonetic(b)) / 100)
-
-
-class _LetterCounts:
-    """How often each character occurs in each of a list of strings, to tell without scoring
-    them which strings cannot reach a fuzz.ratio cutoff with a query. fuzz.ratio is
-    200 * LCS / (len(a) + len(b)), and a common subsequence holds no more of a character than
-    either string has: the sum over characters of the smaller count bounds LCS from above.
-    For an unknown name that leaves some 10 to 80 of 1,100 spellings to score, at a third of
-    the cost of rapidfuzz scoring them all (it reads every string again on every search)."""
-
-    def __init__(self, strings: list[str]):
-        counts = [Counter(text) for text in strings]
-        alphabet = sorted({char for count in counts for char in count})
-        self._deepest = max((n for count in counts for n in count.values()), default=0)
-        self._row = {char: row * (self._deepest + 1) for row, char in enumerate(alphabet)}
-        # row of (char, n): min(how often the char occurs in each string, n)
-        table = np.zeros((len(alphabet) * (self._deepest + 1), len(strings)), dtype=np.uint8)
-        for column, count in enumerate(counts):
-            for char, times in count.items():
-                for n in range(1, self._deepest + 1):
-                    table[self._row[char] + n, column] = min(times, n)
-        self._table = table
-        self._lengths = np.array([len(text) for text in strings], dtype=np.int32)
-        self._floors: dict[tuple[int, float], np.ndarray] = {}
-
-    def reaching(self, query: str, cutoff: float) -> np.ndarray:
-        """Positions (ascending) of the strings whose bound reaches `cutoff` with `query`: a
-        superset of those fuzz.ratio accepts."""
-        rows = [self._row[char] + min(n, self._deepest)
-                for char, n in Counter(query).items() if char in self._row]
-        # the bound is at most len(query): a query shorter than 256 is summed in bytes, uncast
-        kind = np.uint8 if len(query) < 256 else np.int32
-        shared = self._table[rows].sum(axis=0, dtype=kind)
-        return np.flatnonzero(shared >= self._floor(len(query), cutoff, kind))
-
-    def _floor(self, size: int, cutoff: float, kind) -> np.ndarray:
-        """The least LCS with which each string could reach `cutoff` beside a query of `size`
-        characters (a point of slack left for rounding), in the type the bound is summed in
-        (capped there: a cap lets more strings through, never fewer)."""
-        floor = self._floors.get((size, cutoff))
-        if floor is None:
-            least = np.ceil((cutoff - 1) * (self._lengths + size) / 200)
-            floor = self._floors[size, cutoff] = np.minimum(least, np.iinfo(kind).max).astype(kind)
-        return floor
 
 
 def _split(words: list[str], surname_first: bool) -> tuple[str, str]:
