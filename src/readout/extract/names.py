@@ -90,7 +90,7 @@ def patterns() -> _Patterns:
 def _title_comma(title_start_words: list[str]) -> re.Pattern:
     """", <title word>", the word whole: one search finds the few commas of an article that
     open a title, with no Python step for each other comma. A word of other characters than
-    [\w-] never followed a comma as a whole word."""
+    [\\w-] never followed a comma as a whole word."""
     words = [word for word in title_start_words if re.fullmatch(r"[\w-]+", word)]
     return re.compile(rf", (?:{alternation(words)})(?![\w-])")
 

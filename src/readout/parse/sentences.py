@@ -36,8 +36,8 @@ def _ends_sentence(text: str, stop: int) -> bool:
 
 def _word_before(window: str) -> str:
     """The run of non-space characters that ends the window, or "" if a space ends it: what
-    a search for r"(\S+)$" finds, without trying it at every offset of the window (str.split
-    and \s agree on what a space is)."""
+    a search for r"(\\S+)$" finds, without trying it at every offset of the window (str.split
+    and \\s agree on what a space is)."""
     if window.endswith("\n"):
         window = window[:-1]   # "$" matches before a final newline too
     if not window or window[-1].isspace():
