@@ -190,3 +190,18 @@ def test_lowered_trigger_patterns_match_where_ignorecase_does(words):
             continue
         as_written = [m.regs for m in matcher.exact.finditer(text)]
         assert [m.regs for m in matcher.lowered.finditer(lowered)] == as_written, matcher.exact.pattern
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["Kim", "Tok", "Hun", "the", "of", "Gholamreza", "Sedighi", "O'Neil",
+                                 "x", "Al-Aloul", " ", ",", "É"]), max_size=25))
+def test_apposition_search_starts_after_the_fifth_space_back(words):
+    """Starting the apposition search after the fifth space back from the comma finds what a
+    search of the whole 80-character window finds."""
+    from readout.extract.names import _after_spaces, patterns
+
+    text = " ".join(words)
+    low = max(0, len(text) - 80)
+    everywhere = patterns().apposition.search(text, low, len(text))
+    narrowed = patterns().apposition.search(text, _after_spaces(text, low, len(text), 5), len(text))
+    assert (narrowed and narrowed.span(1)) == (everywhere and everywhere.span(1))

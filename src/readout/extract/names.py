@@ -275,11 +275,23 @@ def _apposition(text: str, start: int, end: int) -> list[NameMatch]:
     found = []
     for comma in p.title_comma.finditer(text, start, end):
         stop = comma.start() - 1 if text[comma.start() - 1] == " " else comma.start()
-        match = p.apposition.search(text, max(start, stop - 80), stop)
+        match = p.apposition.search(text, _after_spaces(text, max(start, stop - 80), stop, 5), stop)
         name = _unknown(match) if match else None
         if name:
             found.append(name)
     return found
+
+
+def _after_spaces(text: str, low: int, stop: int, count: int) -> int:
+    """Where the search for an apposition may start: after the `count`th space back from
+    `stop`, as what it finds (two to four words, single spaces between, one after) holds four
+    at most. The search tries every offset, and the window of 80 characters has a dozen words."""
+    at = stop
+    for _ in range(count):
+        at = text.rfind(" ", low, at)
+        if at < 0:
+            return low
+    return at + 1
 
 
 def _unknown(match: re.Match) -> NameMatch | None:
