@@ -1,8 +1,10 @@
 """`readout bench` as a library call: a plan of sizes in, one dict of measurements out.
 
 The measurements, in the order they run:
-1. extraction in one process (articles/s, resolution on) on a fresh corpus;
+1. extraction in one process (articles/s, resolution on) on a fresh corpus, and
 2. the same articles on a 2-worker Dask LocalCluster: speed-up, and whether the records match;
+   the two are taken in turn `repeats` times and each figure is the median of its runs (this
+   machine's speed drifts by a fifth from one minute to the next);
 3. ingest of those records into a new SQLite file and a new PostgreSQL database (articles/s
    stored, extraction excluded: step 1 measures it);
 4. `readout ingest` of two JSONL dumps in child processes: peak memory of each, and the
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import os
 import platform
+import statistics
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -56,6 +59,7 @@ class Plan:
     postgres: str | None = None
     store_path: Path | None = None
     load_workers: int = 1  # server processes in the load run
+    repeats: int = 1  # of the extraction and Dask measurements, taken in turn
     notes: list[str] = field(default_factory=list)
 
 
@@ -77,7 +81,7 @@ def make_plan(quick: bool, size: str | None, postgres: str | None = None,
     return Plan(mode, sizes["corpus"], sizes["rss_small"], sizes["rss_large"], store, rules["queries"],
                 sizes["pages"], seed, load_seconds or sizes["load_seconds"], rules["load"]["rate"],
                 postgres, (store_path or default_path(store)) if store else None,
-                load_workers=rules["load"]["workers"])
+                load_workers=rules["load"]["workers"], repeats=sizes["repeats"])
 
 
 def run(plan: Plan, log: Callable[[str], None] = lambda message: None) -> dict:
@@ -104,14 +108,21 @@ def run(plan: Plan, log: Callable[[str], None] = lambda message: None) -> dict:
 
 def throughput(plan: Plan, corpus: Corpus, workdir: Path, results: dict, log) -> None:
     raws = list(corpus.documents(plan.corpus))
-    log(f"extracting {len(raws)} articles in one process")
-    local = measure.extract_locally(raws)
-    results["extract_docs_per_s"] = local.rate()
-    log("extracting them again on a 2-worker Dask LocalCluster")
-    dask = measure.extract_with_dask(raws, workers=2)
-    results["dask_speedup_2_workers"] = local.seconds / dask.extracted.seconds
+    rates, speedups = [], []
+    for repeat in range(1, plan.repeats + 1):
+        log(f"extracting {len(raws)} articles in one process ({repeat} of {plan.repeats})")
+        rates.append(measure.extract_rate_in_fork(raws))
+        log(f"extracting them again on a 2-worker Dask LocalCluster ({repeat} of {plan.repeats})")
+        dask = measure.extract_with_dask(raws, workers=2)
+        speedups.append(dask.extracted.rate() / rates[-1])
+    results["extract_docs_per_s"] = statistics.median(rates)
+    results["extract_docs_per_s_runs"] = rates
+    results["dask_speedup_2_workers"] = statistics.median(speedups)
+    results["dask_speedup_runs"] = speedups
     results["dask_docs_per_s"] = dask.extracted.rate()
     results["dask_startup_s"] = dask.startup
+    log("extracting them once more in this process, for the records Dask's are compared with")
+    local = measure.extract_locally(raws)
     results["dask_same_records"] = dask.extracted.outcomes == local.outcomes
     # Evidence that each worker built its resolver once, however many batches it ran.
     results["dask_resolver_loads"] = [c["loads"] for c in dask.counts.values()]
