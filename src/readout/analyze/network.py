@@ -11,6 +11,7 @@ date and principals, so KCNA's and Rodong Sinmun's accounts of one talks make on
 from __future__ import annotations
 
 from collections import Counter
+from functools import cache
 from itertools import combinations, groupby
 from operator import itemgetter
 from pathlib import Path
@@ -19,6 +20,7 @@ import networkx as nx
 from sqlalchemy import Date, bindparam, func, select
 
 from readout.analyze import AnalysisError
+from readout.store.bulk import run_prepared
 from readout.store.database import as_date
 from readout.store.tables import event_participants, events
 
@@ -51,6 +53,13 @@ EVENT_ID, TYPE, DOCUMENT_ID, DATE, ROLE, ENTITY_ID, NAME, COUNTRY, SIDE = range(
 
 def attendance(conn, since) -> list[tuple]:
     """Every (event, person) pair with what identifies the event across outlets, in event order."""
+    params = {} if since is None else {"since": since}
+    return run_prepared(conn, attendance_query(since is not None), params).fetchall()
+
+
+@cache
+def attendance_query(from_a_date: bool):
+    """attendance's statement, built once: events from the bound date "since" when `from_a_date`."""
     when = events.c.sort_date  # the event's date, else its document's publication date
     query = (select(events.c.id.label("event_id"), events.c.type, events.c.document_id,
                     when.label("date"), event_participants.c.role, event_participants.c.entity_id,
@@ -58,19 +67,7 @@ def attendance(conn, since) -> list[tuple]:
              .join(events, events.c.id == event_participants.c.event_id)
              .where(event_participants.c.entity_id.is_not(None))
              .order_by(events.c.id, event_participants.c.seq))
-    if since is not None:
-        query = query.where(when >= bindparam("since", since, type_=Date))
-    compiled = query.compile(dialect=conn.dialect)
-    return conn.exec_driver_sql(str(compiled), compiled_parameters(compiled)).fetchall()
-
-
-def compiled_parameters(compiled):
-    """The bound values in the driver's style: a tuple for qmark (SQLite), a dict for
-    pyformat (psycopg)."""
-    values = {name: bind.effective_value for name, bind in compiled.binds.items()}
-    if compiled.positiontup is not None:
-        return tuple(values[name] for name in compiled.positiontup)
-    return values
+    return query.where(when >= bindparam("since", type_=Date)) if from_a_date else query
 
 
 def group_events(rows: list[tuple]) -> tuple[dict, dict, dict]:

@@ -31,12 +31,27 @@ def timeline(store, person: str, last: int | None = None, latest: list[dict] | N
             store.person_timeline(entity["entity_id"], limit=last, event_types=False)
     window = sorted({row["document_id"] for row in named}) if last is not None else None
     if taking_part is None:
-        with store.engine.connect() as conn:
-            taking_part = events_with_principals(conn, entity["entity_id"], window)
+        taking_part = events_taken_part_in(store, entity["entity_id"], window)
     appearances = [appearance(row, taking_part.get(row["document_id"], []), entity) for row in named]
     appearances.sort(key=lambda a: (a["date"] is None, a["date"] or "", a["document_id"]))
     count = len(appearances) if last is None else store.count_appearances(entity["entity_id"])
     return {"person": entity, "appearances": appearances, "appearance_count": count}
+
+
+def latest_with_events(store, entity_id: str, last: int) -> tuple[list[dict], dict[int, list[dict]]]:
+    """The latest `last` namings of a stored person and, per document, the events the person
+    took part in there: read once for both a profile and a timeline (timeline's `latest` and
+    `taking_part`). Each naming's event types are those events' types, not read again."""
+    latest = store.person_timeline(entity_id, limit=last, event_types=False)
+    taking_part = events_taken_part_in(store, entity_id, sorted({row["document_id"] for row in latest}))
+    for row in latest:
+        row["event_types"] = event_types(taking_part.get(row["document_id"], []))
+    return latest, taking_part
+
+
+def events_taken_part_in(store, entity_id: str, documents: list[int] | None) -> dict[int, list[dict]]:
+    with store.engine.connect() as conn:
+        return events_with_principals(conn, entity_id, documents)
 
 
 def find_person(store, person: str) -> dict:

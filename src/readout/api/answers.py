@@ -135,12 +135,7 @@ def person_and_timeline(store, entity_id: str, last: int = LATEST) -> tuple[dict
     person took part in there read once for both (the appearances' event types are those
     events' types: not read again)."""
     entity(store, entity_id)
-    latest = store.person_timeline(entity_id, limit=last, event_types=False)
-    with store.engine.connect() as conn:
-        taking_part = timeline_analysis.events_with_principals(
-            conn, entity_id, sorted({row["document_id"] for row in latest}))
-    for row in latest:
-        row["event_types"] = timeline_analysis.event_types(taking_part.get(row["document_id"], []))
+    latest, taking_part = timeline_analysis.latest_with_events(store, entity_id, last)
     return (person_analysis.profile_of(store, entity_id, last, latest),
             timeline_analysis.timeline(store, entity_id, last, latest, taking_part))
 

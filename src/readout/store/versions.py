@@ -48,7 +48,7 @@ from sqlalchemy import Connection, bindparam, func, insert, select, union_all, u
 
 from readout.domain import load_yaml
 from readout.errors import StoreError
-from readout.store.bulk import insert_many
+from readout.store.bulk import insert_many, run_prepared
 from readout.store.read import iso
 from readout.store.rows import Rows
 from readout.store.tables import (change_people, document_changes, documents, entities, events, mentions,
@@ -357,23 +357,6 @@ def nearest():
     return (select(found.c.document_id).group_by(found.c.document_id)
             .having(func.count() >= MIN_SHARED)
             .order_by(shared.desc(), found.c.document_id.desc()).limit(VERIFY))
-
-
-PREPARED: dict[tuple, tuple] = {}
-
-
-def run_prepared(conn: Connection, statement, params: dict):
-    """Run a statement built once straight through the driver, compiled once per database.
-    For the query run for every stored document, SQLAlchemy's work per execution (binding
-    and converting fifty parameters) costs as much as SQLite's."""
-    key = (id(statement), conn.dialect.name)
-    if key not in PREPARED:
-        compiled = statement.compile(dialect=conn.dialect)
-        defaults = {name: bind.value for name, bind in compiled.binds.items()}
-        PREPARED[key] = (str(compiled), compiled.positiontup, defaults)
-    sql, order, defaults = PREPARED[key]
-    values = {**defaults, **params}
-    return conn.exec_driver_sql(sql, tuple(values[name] for name in order) if order else values)
 
 
 def load_reports(conn: Connection, ids: list[int]) -> list[Report]:
