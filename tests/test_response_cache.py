@@ -109,3 +109,47 @@ def test_processes_of_one_server_share_what_they_keep(gold_path, tmp_path):
         found = second.get(url)
         assert (computed.headers["x-readout-cache"], found.headers["x-readout-cache"]) == ("miss", "hit")
         assert computed.content == found.content and computed.headers["etag"] == found.headers["etag"]
+
+
+def ask_at_once(app, url: str, times: int) -> list:
+    """`times` requests for `url` sent into the app together, as a loaded server gets them."""
+    import asyncio
+
+    import httpx
+
+    async def ask_all():
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://readout") as client:
+            return await asyncio.gather(*(client.get(url) for _ in range(times)))
+
+    return asyncio.run(ask_all())
+
+
+def test_an_answer_asked_for_by_many_at_once_is_computed_once(gold_path, monkeypatch):
+    """A server behind its load must not compute the same leader's page once per waiting request."""
+    import time
+
+    from readout.analyze import timeline as timeline_analysis
+
+    computed = []
+    original = timeline_analysis.timeline
+
+    def slow_timeline(*args, **kwargs):
+        computed.append(args[1])
+        time.sleep(0.2)  # long enough for every request to arrive while it is computed
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(timeline_analysis, "timeline", slow_timeline)
+    with open_store(gold_path) as store:
+        app = create_app(Settings(), store=store)
+        url = f"/api/people/{TestClient(app).get('/api/people?limit=1').json()['items'][0]['entity_id']}/timeline"
+        answers = ask_at_once(app, url, 6)
+    assert len(computed) == 1
+    assert sorted(a.headers["x-readout-cache"] for a in answers) == ["joined"] * 5 + ["miss"]
+    assert len({(a.status_code, a.content) for a in answers}) == 1 and answers[0].status_code == 200
+
+
+def test_requests_waiting_on_an_error_get_the_error_too(client):
+    answers = ask_at_once(client.app, "/api/documents/999999", 4)
+    assert [a.status_code for a in answers] == [404] * 4
+    assert all("x-readout-cache" not in a.headers for a in answers)

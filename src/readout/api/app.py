@@ -51,7 +51,7 @@ def create_app(settings: Settings | None = None, store=None) -> FastAPI:
     errors.install(app, render_page=web.error_page)
     if settings.cache_mb:
         app.add_middleware(ResponseCache, store=opened, states=answers.cache, budget_mb=settings.cache_mb,
-                           shared=settings.shared_answers)
+                           shared=settings.shared_answers, slots=settings.threads)
     app.add_middleware(Guard, max_body=settings.max_body)  # added last: outermost
     return app
 

@@ -10,11 +10,18 @@ behind. Kept bodies are bounded in bytes, least recently used dropped first; eac
 ETag, so a browser revalidates (Cache-Control: no-cache) and gets a 304 without the body.
 
 The processes of `readout serve --workers N` also share what they keep, in a disk cache in a
-folder of their own (SharedBodies). The header x-readout-cache says hit or miss, for the load
-run's figures and for tests.
+folder of their own (SharedBodies). The header x-readout-cache says hit or miss (or joined:
+computed once for this and an earlier request of the same path that was still waiting for
+it), for the load run's figures and for tests.
+
+A process computes at most `slots` answers at once; a request waiting for a slot looks for
+its answer again when it gets one. When many ask for a leader's page at once, or the same
+page is asked for while its answer is still waited for, it is computed once: without this a
+server behind its load computed the same answers over and over and never caught up.
 """
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import threading
 from collections import OrderedDict
@@ -63,10 +70,12 @@ class ResponseCache:
     """ASGI middleware keeping the 200 answers to GET requests while the store is unchanged."""
 
     def __init__(self, app: ASGIApp, store, states: AnswerCache, budget_mb: int = 64,
-                 shared: Path | None = None):
+                 shared: Path | None = None, slots: int = 4):
         self.app, self.store, self.states = app, store, states
         self.kept = KeptBodies(budget_mb * MEGABYTE, largest=max(1, budget_mb // 8) * MEGABYTE)
         self.shared = SharedBodies(shared, budget_mb * MEGABYTE) if shared else None
+        self.slots = asyncio.Semaphore(slots)
+        self.pending: dict[tuple, asyncio.Future] = {}  # key -> the answer being computed
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "GET":
@@ -78,11 +87,36 @@ class ResponseCache:
         key = (scope["path"], scope.get("query_string", b""))
         kept, how = self.lookup(key, state), b"hit"
         if kept is None:
-            kept, how = await self.answer(scope, receive, send), b"miss"
+            kept, how = await self.computed(key, state, scope, receive, send)
             if kept is None:
                 return  # not keepable: already sent as it came
-            self.keep(key, state, kept)
         await reply(send, scope, kept, how)
+
+    async def computed(self, key: tuple, state: tuple, scope: Scope, receive: Receive,
+                       send: Send) -> tuple[tuple | None, bytes]:
+        """The answer for `key` computed once, however many ask for it meanwhile: a request
+        that finds it being computed waits for that (joined), the first one waits for a slot
+        and looks again (another process may have made it), then runs the app (miss)."""
+        pending = self.pending.get(key)
+        if pending is not None:
+            kept = await asyncio.shield(pending)
+            if kept is not None and kept[0] == state:
+                return kept[1], b"joined"
+            return await self.answer(scope, receive, send), b"miss"  # not kept: as it comes
+        pending = self.pending[key] = asyncio.get_running_loop().create_future()
+        made = None
+        try:
+            async with self.slots:
+                kept, how = self.lookup(key, state), b"hit"
+                if kept is None:
+                    kept, how = await self.answer(scope, receive, send), b"miss"
+                    if kept is not None:
+                        self.keep(key, state, kept)
+                made = (state, kept) if kept is not None else None
+                return kept, how
+        finally:
+            del self.pending[key]
+            pending.set_result(made)
 
     def lookup(self, key: tuple, state: tuple) -> tuple | None:
         """The answer kept by this process, else by another of the same server."""

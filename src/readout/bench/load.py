@@ -12,7 +12,9 @@ within TIMEOUT of when the request was due, or a broken connection.
 
 The server runs as deployed for a team: `workers` processes, each keeping whole answers until
 the store changes (readout.api.responses). The share of answers served from them is reported
-(load_kept_share), since a run whose requests were all different would find none kept.
+(load_kept_share), and the share computed once for several requests that asked for the same
+answer at once (load_joined_share), since a run whose requests were all different would find
+none kept.
 """
 from __future__ import annotations
 
@@ -40,6 +42,7 @@ class Outcome:
     latencies: list[float] = field(default_factory=list)   # ms, of 2xx answers
     errors: Counter = field(default_factory=Counter)       # "kind: status or exception" -> count
     kept: int = 0                                          # answers the server had kept
+    joined: int = 0                                        # answers computed for an earlier request
     seconds: float = 0.0
 
 
@@ -91,7 +94,9 @@ async def send(session, request: Request, due: float, outcome: Outcome, timeout:
         return
     if 200 <= response.status < 300:
         outcome.latencies.append((perf_counter() - due) * 1000)
-        outcome.kept += response.headers.get("x-readout-cache") == "hit"
+        how = response.headers.get("x-readout-cache")
+        outcome.kept += how == "hit"
+        outcome.joined += how == "joined"
     else:
         outcome.errors[f"{request.kind}: HTTP {response.status}"] += 1
 
@@ -107,6 +112,7 @@ def summary(outcome: Outcome, rate: float) -> dict:
             "load_p95_ms": cuts[94] if spent else None, "load_p99_ms": cuts[98] if spent else None,
             "load_max_ms": spent[-1] if spent else None,
             "load_kept_share": outcome.kept / served if served else None,
+            "load_joined_share": outcome.joined / served if served else None,
             "load_error_kinds": dict(outcome.errors.most_common(20))}
 
 
