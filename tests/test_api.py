@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 
 import pytest
@@ -234,6 +235,18 @@ def test_rank_network_compare(client, gold):
                                                 reverse=True)[:5]
     talks = next(d["id"] for d in gold.list_documents(100) if d["file"].startswith(str(GOLD / "000_")))
     assert get(client, f"/api/documents/{talks}/compare") == json.loads(json.dumps(compare(gold, talks)))
+
+
+def test_network_answer_is_the_same_bytes_in_every_process(gold_db):
+    """The processes of `serve --workers N` hash strings each with its own seed; the network's
+    answer (and so its ETag) must not depend on it."""
+    import subprocess
+
+    script = ("import sys, json; from readout.store import open_store; from readout.api import answers\n"
+              "with open_store(sys.argv[1]) as store: print(json.dumps(answers.network(store, None, 8)))")
+    bodies = {subprocess.run([sys.executable, "-c", script, gold_db], capture_output=True, text=True, check=True,
+                             env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
+    assert len(bodies) == 1 and json.loads(bodies.pop())["edges"]
 
 
 def test_search_binds_what_it_is_given(client, gold):

@@ -165,7 +165,9 @@ def strongest(graph, ranked: tuple[dict, list], since: date | None, limit: int) 
     sub = graph.subgraph(kept)
     nodes = [{"id": n, "name": graph.nodes[n].get("name"), "country": graph.nodes[n].get("country"),
               "degree": graph.degree(n), "weight": strength[n]} for n in kept]
-    edges = sorted(({"source": a, "target": b, "weight": d.get("weight", 1)}
+    # Each edge's ends in id order: a subgraph walks its nodes as a set, in an order that
+    # differs between processes, and two server processes must give the same bytes (and ETag).
+    edges = sorted(({"source": min(a, b), "target": max(a, b), "weight": d.get("weight", 1)}
                     for a, b, d in sub.edges(data=True)),
                    key=lambda e: (-e["weight"], e["source"], e["target"]))
     return {"since": since.isoformat() if since else None, "people": graph.number_of_nodes(),
