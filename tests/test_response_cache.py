@@ -153,3 +153,26 @@ def test_requests_waiting_on_an_error_get_the_error_too(client):
     answers = ask_at_once(client.app, "/api/documents/999999", 4)
     assert [a.status_code for a in answers] == [404] * 4
     assert all("x-readout-cache" not in a.headers for a in answers)
+
+
+def test_whole_store_answers_keep_no_lock_per_key_asked(gold_path):
+    """AnswerCache computes each key once for callers that miss together, and forgets how it
+    did so: a server open for months is asked for millions of different keys."""
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    from readout.api.cache import AnswerCache
+
+    cache, computed = AnswerCache(size=4), []
+
+    def slow(key):
+        computed.append(key)
+        time.sleep(0.1)
+        return key * 2
+
+    with open_store(gold_path) as store, ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(lambda _: cache.get(store, ("k",), lambda: slow(21)), range(4)))
+        for n in range(50):
+            cache.get(store, ("other", n), lambda: n)
+    assert together == [42] * 4 and computed == [21]
+    assert cache.computing == {} and len(cache.entries) == 4

@@ -83,17 +83,24 @@ class AnswerCache:
             return hit[0]
         with self.lock:
             computing = self.computing.setdefault(key, threading.Lock())
-        with computing:  # per key: a slow analysis does not hold up other keys
-            hit = self.lookup(key, state)
-            if hit is not None:
-                return hit[0]
-            value = compute()
+        try:
+            with computing:  # per key: a slow analysis does not hold up other keys
+                hit = self.lookup(key, state)
+                if hit is not None:
+                    return hit[0]
+                value = compute()
+                with self.lock:
+                    self.entries[key] = (state, value)
+                    self.entries.move_to_end(key)
+                    while len(self.entries) > self.size:
+                        self.entries.popitem(last=False)
+            return value
+        finally:
+            # A lock per key ever asked for would grow without bound on a server open for
+            # months; one waiting on this lock still holds it, and finds the value kept.
             with self.lock:
-                self.entries[key] = (state, value)
-                self.entries.move_to_end(key)
-                while len(self.entries) > self.size:
-                    self.entries.popitem(last=False)
-        return value
+                if self.computing.get(key) is computing:
+                    del self.computing[key]
 
     def lookup(self, key: tuple, state: tuple) -> tuple[Any] | None:
         with self.lock:
