@@ -73,7 +73,8 @@ def reliability() -> str:
     return (f"- Fuzzing: {fuzz['total_inputs']:,} inputs in all, none open as a crash or hang; per harness: {runs}.\n"
             f"- Crash safety: {kills}.\n"
             f"- Load run (full bench): {bench.get('load_served')} of {bench.get('load_requests')} requests answered at "
-            f"{bench.get('load_target_rps')}/s for {bench.get('load_seconds')} s, {bench.get('load_errors')} errors.\n")
+            f"{bench.get('load_target_rps')}/s for {bench.get('load_seconds')} s, {bench.get('load_errors')} errors "
+            f"(p50 {bench.get('load_p50_ms', 0):.0f} ms, p95 {bench.get('load_p95_ms', 0):.0f} ms).\n")
 
 
 def rendered(readme: str) -> str:
