@@ -95,3 +95,25 @@ def test_word_before_a_stop_is_what_the_regex_finds(window):
 
     found = re.search(r"(\S+)$", window)
     assert _word_before(window) == (found.group(1) if found else "")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="0123456789/ ٣", max_size=12))
+def test_numeric_day_month_year_is_what_strptime_reads(cleaned):
+    """The shortcut for "18/06/2024" finds a date only where strptime's "%d/%m/%Y" finds the
+    same one (elsewhere strptime is asked as before)."""
+    from readout.parse.dates import _numeric_dmy
+
+    try:
+        expected = dt.datetime.strptime(cleaned, "%d/%m/%Y").date()
+    except ValueError:
+        expected = None
+    found = _numeric_dmy(cleaned)
+    assert found is None or found == expected
+
+
+@pytest.mark.parametrize("span, expected", [("18/06/2024", dt.date(2024, 6, 18)),
+                                             ("5/6/2024", dt.date(2024, 6, 5)),
+                                             ("31/02/2024", None), ("00/06/2024", None)])
+def test_numeric_day_month_year(span, expected):
+    assert parse_date(span, None, "DMY") == expected

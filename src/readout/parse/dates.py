@@ -60,6 +60,8 @@ def _parse_by_format(span: str, date_order: str) -> dt.date | None:
     cleaned = SEPARATORS.sub(" ", span).strip()
     if date_order == "MDY" and (day := _month_day_year(cleaned)):
         return day
+    if date_order == "DMY" and (day := _numeric_dmy(cleaned)):
+        return day
     for form in FORMATS.get(date_order, ()):
         try:
             return dt.datetime.strptime(cleaned, form).date()
@@ -83,6 +85,22 @@ def _month_day_year(cleaned: str) -> dt.date | None:
         return None
     try:
         return dt.date(int(match.group(3)), month, int(match.group(2)))
+    except ValueError:
+        return None
+
+
+NUMERIC_DMY = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
+
+
+def _numeric_dmy(cleaned: str) -> dt.date | None:
+    """What strptime's "%d/%m/%Y" reads ("18/06/2024", the dates of DMY headers), without
+    the two failed strptime calls of the month-name formats before it (some 25 µs each,
+    and these dates rarely repeat). Anything else is left to strptime."""
+    match = NUMERIC_DMY.fullmatch(cleaned)
+    if match is None:
+        return None
+    try:
+        return dt.date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
     except ValueError:
         return None
 
