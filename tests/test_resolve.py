@@ -163,6 +163,19 @@ def test_unknown_names_get_a_deterministic_id():
     assert _world(*WORLD).resolve("Comrade Kim Tok Chol").entity_id == "x-kim-tok-chol"
 
 
+@pytest.mark.parametrize("mention, country", [("Kim Tok Chol", "PRK"), ("Kim Tok Chol", None),
+                                               ("Ivan Petrovich Sidorov", "RUS"),
+                                               ("Ri Yong Ho", None), ("Sergei Lavrov", "PRK")])
+def test_a_person_met_again_with_another_title_resolves_as_if_met_first(shipped, mention, country):
+    """The resolver remembers an unknown (mention, country) without its title: the title
+    only ranks candidates, so a fresh resolver must find the same with every title."""
+    titles = [None, "foreign minister", "chief of the General Staff of the KPA", "ambassador"]
+    warm = [shipped.resolve(mention, country, title) for title in titles]
+    for title, found in zip(titles, warm):
+        fresh = Resolver(shipped.people)
+        assert fresh.resolve(mention, country, title) == found
+
+
 def test_country_and_title_break_ties_between_namesakes(shipped):
     assert shipped.resolve("Ri Yong Ho", title="foreign minister").entity_id == "ri-yong-ho"
     general = shipped.resolve("Ri Yong Ho", title="chief of the General Staff of the KPA")

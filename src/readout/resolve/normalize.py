@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from anyascii import anyascii
 
@@ -20,6 +21,7 @@ _SPACES = re.compile(r"\s+")
 _SCRIPTS_WITHOUT_SPACES = re.compile(r"[\uac00-\ud7a3\u3040-\u30ff\u4e00-\u9fff]")
 
 
+@lru_cache(maxsize=65536)  # a mention is folded again in every article that names the person
 def fold(text: str) -> str:
     """The comparison key of a name: lower-case ASCII words separated by single spaces."""
     if not text.isascii():

@@ -21,7 +21,7 @@ import re
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 import jellyfish
 from rapidfuzz import fuzz, process
@@ -60,8 +60,10 @@ class Resolution:
         return {**asdict(self), "name": self.name if self.is_known else None}
 
 
-@dataclass(frozen=True)
-class _Candidate:
+class _Candidate(NamedTuple):
+    """A person a rule proposes; a named tuple, as a frozen dataclass costs a call of
+    object.__setattr__ per field, and a mention is resolved anew for each country and title."""
+
     person: int
     system: str
     score: float
@@ -80,6 +82,7 @@ class Resolver:
         self._phonetic_words: dict[str, str] = {}
         self._title_words: dict[str, frozenset[str]] = {}
         self._shortlists: dict[str, tuple[tuple[int, float], ...]] = {}
+        self._unknown: dict[tuple[str, str | None], Resolution] = {}
         self._honorific = re.compile(
             "^(?:" + "|".join(map(re.escape, self.rules.honorifics)) + ") (?=.)")
         self._build_index()
@@ -101,6 +104,7 @@ class Resolver:
         """Forget earlier resolutions (they are otherwise kept for the resolver's life)."""
         self._resolve_cached.cache_clear()
         self._shortlists.clear()
+        self._unknown.clear()
         self._phonetic_words.clear()
         self._title_words.clear()
 
@@ -178,6 +182,12 @@ class Resolver:
     # --- resolution -----------------------------------------------------------------------
 
     def _resolve(self, mention: str, country: str | None, title: str | None) -> Resolution:
+        # Whether any rule matches depends on the spelling and the country, never on the title
+        # (it only ranks candidates): a person the KB does not know, met again with another
+        # title, is known to be new without trying every rule again.
+        unknown = self._unknown.get((mention, country))
+        if unknown is not None:
+            return unknown
         key = fold(mention)
         if not key:
             return self._new(mention, key, country)
@@ -188,7 +198,10 @@ class Resolver:
                  or self._fuzzy_match(key, country, titles)
                  or self._surname_match(self._without_honorific(key) or key, country))
         if found is None:
-            return self._new(mention, key, country)
+            resolution = self._new(mention, key, country)
+            if len(self._unknown) < 100_000:
+                self._unknown[(mention, country)] = resolution
+            return resolution
         person = self.people[found.person]
         return Resolution(mention, person.name, person.entity_id, person.country,
                           round(found.score, 3), found.reason)
@@ -206,7 +219,9 @@ class Resolver:
             hits = [h for h in hits if allow(self.people[h[0]])]
         if not hits:
             return None
-        index, system = min(hits, key=lambda h: self._preference(h[0], country, titles))
+        # nearly every spelling is one person's: no preference to weigh
+        index, system = hits[0] if len(hits) == 1 else \
+            min(hits, key=lambda h: self._preference(h[0], country, titles))
         if reason is None:
             reason = "exact" if system == "canonical" else system
         if country and self.people[index].country not in (None, country):
