@@ -83,6 +83,7 @@ class Resolver:
         self._title_words: dict[str, frozenset[str]] = {}
         self._shortlists: dict[str, tuple[tuple[int, float], ...]] = {}
         self._unknown: dict[tuple[str, str | None], Resolution] = {}
+        self._similarities: dict[tuple[str, str], float] = {}
         self._honorific = re.compile(
             "^(?:" + "|".join(map(re.escape, self.rules.honorifics)) + ") (?=.)")
         self._build_index()
@@ -105,6 +106,7 @@ class Resolver:
         self._resolve_cached.cache_clear()
         self._shortlists.clear()
         self._unknown.clear()
+        self._similarities.clear()
         self._phonetic_words.clear()
         self._title_words.clear()
 
@@ -382,8 +384,15 @@ class Resolver:
         return fuzz.ratio("".join(given_a), "".join(given_b)) / 100 >= floor
 
     def _similar(self, a: str, b: str) -> float:
-        text = fuzz.ratio(a, b) / 100
-        return max(text, fuzz.ratio(self._phonetic(a), self._phonetic(b)) / 100)
+        # Surnames and given names recur across the shortlists of different spellings
+        # ("kim" against "kim"): each pair is compared once.
+        found = self._similarities.get((a, b))
+        if found is None:
+            text = fuzz.ratio(a, b) / 100
+            found = max(text, fuzz.ratio(self._phonetic(a), self._phonetic(b)) / 100)
+            if len(self._similarities) < 200_000:
+                self._similarities[(a, b)] = found
+        return found
 
 
 def _split(words: list[str], surname_first: bool) -> tuple[str, str]:
