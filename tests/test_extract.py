@@ -193,6 +193,28 @@ def test_lowered_trigger_patterns_match_where_ignorecase_does(words):
 
 
 @settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["since", "after", "the", "have", "had", "been", "recently",
+                                 "talks", "ly", "x", "", ",", "_", "é", "o\u0306"]), max_size=12),
+       st.sampled_from(["", " ", "  "]))
+def test_past_phrase_before_a_trigger_is_found_backwards_where_forwards(words, end):
+    """The window before a trigger holds a past-time phrase for the backwards search where
+    it does for the forward search of the pattern as written (on ASCII; other windows keep it)."""
+    import regex
+
+    from readout.extract.events import _in_past, rules
+    from readout.model import Span
+
+    r = rules()
+    window = " ".join(words) + end
+    if window.isascii():
+        assert bool(r.past_before_backwards.search(window)) == bool(r.past_before.search(window))
+    trigger = regex.compile("met$").search(window + "met")
+    past = r.past_after, r.past_before, r.past_before_backwards
+    assert _in_past(window + "met", trigger, Span(0, len(window) + 3), past) == \
+        bool(r.past_before.search(window[-60:]))   # _in_past reads 60 characters back
+
+
+@settings(max_examples=500, deadline=None)
 @given(st.lists(st.sampled_from(["Kim", "Tok", "Hun", "the", "of", "Gholamreza", "Sedighi", "O'Neil",
                                  "x", "Al-Aloul", " ", ",", "É"]), max_size=25))
 def test_apposition_search_starts_after_the_fifth_space_back(words):
