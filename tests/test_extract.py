@@ -227,3 +227,23 @@ def test_apposition_search_starts_after_the_fifth_space_back(words):
     everywhere = patterns().apposition.search(text, low, len(text))
     narrowed = patterns().apposition.search(text, _after_spaces(text, low, len(text), 5), len(text))
     assert (narrowed and narrowed.span(1)) == (everywhere and everywhere.span(1))
+
+
+def test_lists_of_the_body_are_those_of_the_index_narrowed_to_the_body():
+    """find_lists asked for the sentences from the body's start finds what it finds on an
+    index narrowed to them."""
+    from importlib import resources
+
+    from readout.extract.attendance import find_lists
+    from readout.extract.keywords import SentenceIndex
+
+    samples = resources.files("readout.data").joinpath("samples")
+    checked = 0
+    for entry in sorted(samples.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".txt"):
+            doc = parse(RawDocument(entry.name, entry.read_text(encoding="utf-8")))
+            index = SentenceIndex(doc.text, doc.sentences)
+            found = find_lists(doc.text, index, doc.body_start)
+            assert found == find_lists(doc.text, index.from_offset(doc.body_start)), entry.name
+            checked += bool(found)
+    assert checked >= 3

@@ -24,7 +24,7 @@ def extract(doc: Document) -> Extraction:
     body_end = body[-1].end if body else doc.body_start
     names = find_names(text, doc.body_start, body_end)
     index = SentenceIndex(text, doc.sentences)
-    lists = find_lists(text, index.from_offset(doc.body_start))
+    lists = find_lists(text, index, doc.body_start)
     people = collect_people(text, names, body, lists)
     triggers = find_triggers(text, index)
     sentences = {t.sentence.start: t.sentence for t in triggers}

@@ -40,11 +40,12 @@ def _rules():
     return triggers, regex.compile(data["side_phrase"]), regex.compile(data["spouse"])
 
 
-def find_lists(text: str, index: SentenceIndex) -> list[AttendanceList]:
+def find_lists(text: str, index: SentenceIndex, since: int = 0) -> list[AttendanceList]:
+    """The lists in the sentences that start at `since` or later."""
     triggers, side_phrase, _ = _rules()
     found, taken = [], []
     for rule, pattern, keywords in triggers:
-        for sentence in index.with_keywords(keywords):
+        for sentence in index.with_keywords(keywords, since):
             for match in pattern.finditer(text, sentence.start, sentence.end):
                 if not any(s <= match.start() < e for s, e in taken):
                     taken.append((match.start(), match.end()))

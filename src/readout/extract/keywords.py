@@ -42,7 +42,8 @@ class SentenceIndex:
 
     def from_offset(self, offset: int) -> SentenceIndex:
         """The same index over the sentences that start at `offset` or later, without a
-        second pass over the text."""
+        second pass over the text (extract asks with_keywords for them instead, which
+        builds nothing)."""
         narrowed = SentenceIndex.__new__(SentenceIndex)
         narrowed.lowered = self.lowered
         narrowed.ordered = [s for s in self.ordered if s.start >= offset]
@@ -60,9 +61,10 @@ class SentenceIndex:
             return self.ordered[index]
         return None
 
-    def with_keywords(self, keywords: Iterable[str]) -> list[Span]:
-        """The sentences holding any of the keywords, in text order."""
+    def with_keywords(self, keywords: Iterable[str], since: int = 0) -> list[Span]:
+        """The sentences holding any of the keywords, in text order, of those that start at
+        `since` or later."""
         hits: dict[int, Span] = {}
         for keyword in keywords:
             hits.update(self.by_keyword.get(keyword, {}))
-        return [hits[start] for start in sorted(hits)]
+        return [hits[start] for start in sorted(hits) if start >= since]
