@@ -247,3 +247,31 @@ def test_lists_of_the_body_are_those_of_the_index_narrowed_to_the_body():
             assert found == find_lists(doc.text, index.from_offset(doc.body_start)), entry.name
             checked += bool(found)
     assert checked >= 3
+
+
+_DAY_WORDS = ["January", "Jan.", "Jan", "Sept.", "Sep.", "Sept", "May", "may", "Dec.", "Dec",
+              "december", "Sunday", "SUNDAY", "Mon", "on", "the", "19", ",", ".", "İ", "x"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_DAY_WORDS), max_size=12), st.sampled_from([" ", "", "\n"]))
+def test_every_month_or_weekday_name_holds_a_literal_the_keyword_index_finds(words, glue):
+    """A sentence skipped for want of a day-word literal holds no month or weekday name."""
+    from readout.extract.dates import _any_day_word, day_word_literals
+
+    text = glue.join(words)
+    if _any_day_word().search(text):
+        assert any(literal in text.lower() for literal in day_word_literals())
+
+
+def test_sentences_without_day_words_are_those_the_day_word_search_skips():
+    from readout.extract.dates import _any_day_word, sentences_with_day_words
+    from readout.extract.keywords import SentenceIndex
+
+    text = "Talks were held on Sunday. Kim met him. They decided it in Dec. last year. Oct 5 came."
+    doc = parse(RawDocument("a.txt", text))
+    index = SentenceIndex(doc.text, doc.sentences)
+    dated = sentences_with_day_words(index)
+    named = {s.start for s in doc.sentences if _any_day_word().search(text, s.start, s.end)}
+    assert named <= dated and len(dated) < len(doc.sentences)
+    assert sentences_with_day_words(SentenceIndex("İ" + text, doc.sentences)) is None

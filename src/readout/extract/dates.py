@@ -8,6 +8,7 @@ from functools import lru_cache
 import regex
 
 from readout.domain import load_yaml
+from readout.extract.keywords import SentenceIndex
 from readout.model import Span
 from readout.parse.dates import parse_date, weekday_before
 
@@ -25,6 +26,48 @@ def _any_day_word() -> regex.Pattern:
     """A month or weekday name: every pattern needs one, and most sentences have none."""
     data = load_yaml("event_dates.yaml")
     return regex.compile(f"{data['months']}|{data['weekdays']}")
+
+
+@lru_cache(maxsize=1)
+def day_word_literals() -> tuple[str, ...] | None:
+    """Lower-case strings one of which every month and weekday name of event_dates.yaml
+    holds ("sep" for "Sept?\\."): the keyword index finds them in its one pass over the
+    text, so that sentences without any (most) skip the search for a name. None when the
+    names are not a plain alternation, which would need a reading of regex syntax."""
+    data = load_yaml("event_dates.yaml")
+    literals = []
+    for names in (data["months"], data["weekdays"]):
+        if not (names.startswith("(?:") and names.endswith(")")) or any(c in names[3:-1] for c in "()[]"):
+            return None
+        literals += [_literal_prefix(alternative).lower() for alternative in names[3:-1].split("|")]
+    return tuple(dict.fromkeys(literals)) if all(literals) else None
+
+
+def _literal_prefix(alternative: str) -> str:
+    """The characters every match of a regex alternative starts with: up to its first
+    special character ("Dec\\." gives "dec.", an escaped full stop being one), less the
+    character before a quantifier that may leave it out ("Sept?" gives "sep")."""
+    literal, index = "", 0
+    while index < len(alternative):
+        char = alternative[index]
+        if char == "\\" and index + 1 < len(alternative) and not alternative[index + 1].isalnum():
+            char, index = alternative[index + 1], index + 1
+        elif char in "?*{":
+            return literal[:-1]
+        elif char in "\\.[]()|+^$":
+            return literal
+        literal += char
+        index += 1
+    return literal
+
+
+def sentences_with_day_words(index: SentenceIndex) -> set[int] | None:
+    """The starts of the sentences that may hold a month or weekday name, or None when the
+    index cannot tell (no literals, or lowering moved the offsets of the text)."""
+    literals = day_word_literals()
+    if literals is None or len(index.lowered) != index.size:
+        return None
+    return {sentence.start for sentence in index.with_keywords(literals)}
 
 
 def date_in(text: str, sentence: Span, published: dt.date | None, skip: Span | None = None) -> dt.date | None:

@@ -21,10 +21,17 @@ def _automaton() -> ahocorasick.Automaton:
     automaton = ahocorasick.Automaton()
     keywords = {k for rule in load_yaml("events.yaml")["rules"] for k in rule["keywords"]}
     keywords |= {k for rule in load_yaml("attendance.yaml")["triggers"] for k in rule["keywords"]}
+    keywords |= set(_day_word_literals() or ())
     for keyword in keywords:
         automaton.add_word(keyword, keyword)
     automaton.make_automaton()
     return automaton
+
+
+def _day_word_literals():
+    from readout.extract.dates import day_word_literals  # dates reads this index: import late
+
+    return day_word_literals()
 
 
 class SentenceIndex:
@@ -34,6 +41,7 @@ class SentenceIndex:
         self.ordered = sorted(sentences, key=lambda s: s.start)
         self.starts = [s.start for s in self.ordered]
         self.lowered = text.lower()   # keywords are lower case; case-insensitive rules use it too
+        self.size = len(text)
         self.by_keyword: dict[str, dict[int, Span]] = {}
         for end, keyword in _automaton().iter(self.lowered):
             sentence = self.containing(end - len(keyword) + 1)
@@ -45,7 +53,7 @@ class SentenceIndex:
         second pass over the text (extract asks with_keywords for them instead, which
         builds nothing)."""
         narrowed = SentenceIndex.__new__(SentenceIndex)
-        narrowed.lowered = self.lowered
+        narrowed.lowered, narrowed.size = self.lowered, self.size
         narrowed.ordered = [s for s in self.ordered if s.start >= offset]
         narrowed.starts = [s.start for s in narrowed.ordered]
         narrowed.by_keyword = {}
