@@ -43,6 +43,7 @@ class _Matcher(NamedTuple):
 
     exact: regex.Pattern
     lowered: regex.Pattern | None
+    groups: frozenset[str]        # its named groups: `regex` copies groupindex at each look
 
 
 @dataclass
@@ -76,11 +77,13 @@ def rules() -> _Rules:
 
 def _matcher(pattern: str, case_sensitive: bool) -> _Matcher:
     if case_sensitive:
-        return _Matcher(regex.compile(pattern), None)
+        exact = regex.compile(pattern)
+        return _Matcher(exact, None, frozenset(exact.groupindex))
     exact = regex.compile(pattern, regex.IGNORECASE)
     if not _lowerable(pattern):
-        return _Matcher(exact, None)
-    return _Matcher(exact, regex.compile(LETTERS_OF_PATTERN.sub(_lower_letters, pattern)))
+        return _Matcher(exact, None, frozenset(exact.groupindex))
+    return _Matcher(exact, regex.compile(LETTERS_OF_PATTERN.sub(_lower_letters, pattern)),
+                    frozenset(exact.groupindex))
 
 
 def _lowerable(pattern: str) -> bool:
@@ -110,7 +113,8 @@ def find_triggers(text: str, index: SentenceIndex) -> list[Trigger]:
             for match in pattern.finditer(subject, sentence.start, sentence.end):
                 if not _in_past(text, match, sentence, past):
                     found.append(Trigger(rule_id, event_type, sentence, Span(*match.span()),
-                                         _group(text, match, "target"), _group(text, match, "source")))
+                                         _group(text, match, "target", matcher.groups),
+                                         _group(text, match, "source", matcher.groups)))
     found.sort(key=_text_order)
     return found
 
@@ -146,10 +150,10 @@ def _rules_by_keyword() -> dict[str, list[tuple]]:
     return table
 
 
-def _group(text: str, match: regex.Match, name: str) -> str | None:
+def _group(text: str, match: regex.Match, name: str, groups: frozenset[str]) -> str | None:
     """The country a named group of the match names, read from the text as written (the
     match may be on the lower-cased text)."""
-    if name not in match.re.groupindex:
+    if name not in groups:
         return None
     start, end = match.span(name)
     return country_in(text[start:end]) if end > start else None
