@@ -16,9 +16,13 @@ from readout.parse.dates import parse_date, weekday_before
 # The `regex` module, not `re`: it scans a sentence for these alternations of month and weekday
 # names two to three times faster, with the same matches.
 @lru_cache(maxsize=1)
-def _patterns() -> list[regex.Pattern]:
+def _patterns() -> list[tuple[regex.Pattern, tuple[int | None, int | None, int | None]]]:
+    """Each pattern with the numbers of its weekday, monthday and year groups (None for one
+    it lacks): by name, `regex` reads a group through a copy of groupindex made at each look."""
     data = load_yaml("event_dates.yaml")
-    return [regex.compile(p.format(months=data["months"], weekdays=data["weekdays"])) for p in data["patterns"]]
+    patterns = [regex.compile(p.format(months=data["months"], weekdays=data["weekdays"])) for p in data["patterns"]]
+    return [(pattern, tuple(pattern.groupindex.get(name) for name in ("weekday", "monthday", "year")))
+            for pattern in patterns]
 
 
 @lru_cache(maxsize=1)
@@ -74,21 +78,20 @@ def date_in(text: str, sentence: Span, published: dt.date | None, skip: Span | N
     """The first resolvable date written in the sentence, or None."""
     if not _any_day_word().search(text, sentence.start, sentence.end):
         return None
-    for pattern in _patterns():
+    for pattern, groups in _patterns():
         for match in pattern.finditer(text, sentence.start, sentence.end):
             if skip and skip.start <= match.start() < skip.end:
                 continue
-            resolved = _resolve(match, published)
+            resolved = _resolve(match, groups, published)
             if resolved:
                 return resolved
     return None
 
 
-def _resolve(match: regex.Match, published: dt.date | None) -> dt.date | None:
-    groups = match.groupdict()
-    if groups.get("weekday"):
-        return weekday_before(groups["weekday"], published)
-    day = groups["monthday"]
-    if groups.get("year"):
-        day = f"{day}, {groups['year']}"
+def _resolve(match: regex.Match, groups: tuple, published: dt.date | None) -> dt.date | None:
+    weekday, day, year = (None if number is None else match.group(number) for number in groups)
+    if weekday:
+        return weekday_before(weekday, published)
+    if year:
+        day = f"{day}, {year}"
     return parse_date(day, published)
