@@ -77,6 +77,7 @@ def _mentions(text, names, sentences, lists) -> list[Mention]:
     titles_first = [_titles_first(titles, listing, names) for listing in lists]
     rules = _contexts()
     lead = _lead_sentence(names, sentences, starts, lists)
+    delegated = DELEGATION in text   # three articles in four never say it: no search per name
     out, previous_end, previous_eponym = [], 0, False
     for name in names:
         sentence = sentences[max(0, bisect.bisect_right(starts, name.start) - 1)]
@@ -89,8 +90,8 @@ def _mentions(text, names, sentences, lists) -> list[Mention]:
         eponym = _eponym(text, titles.reversed, name, start, bound, previous_eponym, rules)
         role = _role(text, titles.reversed, name, listing, eponym, sentence, lead, start, rules)
         title = join_titles(before.of(text) if before else None, after.of(text) if after else None)
-        out.append(Mention(name, sentence, title, after or before, listing, role,
-                           delegation=_delegation_country(text, sentence, name.start)))
+        out.append(Mention(name, sentence, title, after or before, listing, role, delegation=
+                           _delegation_country(text, sentence, name.start) if delegated else None))
         previous_end, previous_eponym = (after.end if after else name.end), eponym
     return out
 
