@@ -68,10 +68,18 @@ def _literal_prefix(alternative: str) -> str:
 def sentences_with_day_words(index: SentenceIndex) -> set[int] | None:
     """The starts of the sentences that may hold a month or weekday name, or None when the
     index cannot tell (no literals, or lowering moved the offsets of the text)."""
-    literals = day_word_literals()
+    literals = _day_word_set()
     if literals is None or len(index.lowered) != index.size:
         return None
-    return {sentence.start for sentence in index.with_keywords(literals)}
+    # the few keywords the text holds, rather than the 26 literals, each with a dict merge
+    return {start for keyword, sentences in index.by_keyword.items() if keyword in literals
+            for start in sentences}
+
+
+@lru_cache(maxsize=1)
+def _day_word_set() -> frozenset[str] | None:
+    literals = day_word_literals()
+    return None if literals is None else frozenset(literals)
 
 
 def date_in(text: str, sentence: Span, published: dt.date | None, skip: Span | None = None) -> dt.date | None:
