@@ -114,8 +114,9 @@ def _eponym_places() -> re.Pattern:
 
 
 def _names_a_place(text: str, match: NameMatch) -> bool:
-    """"Kim Il Sung Square" names a square, not a person."""
-    return bool(_eponym_places().match(text, match.end))
+    """"Kim Il Sung Square" names a square, not a person. The place word follows a space or
+    a hyphen: half the names are followed by a comma, and need no match."""
+    return text.startswith((" ", "-"), match.end) and bool(_eponym_places().match(text, match.end))
 
 
 def _precedence(match: NameMatch) -> tuple[int, int, int]:
