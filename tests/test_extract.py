@@ -275,3 +275,20 @@ def test_sentences_without_day_words_are_those_the_day_word_search_skips():
     named = {s.start for s in doc.sentences if _any_day_word().search(text, s.start, s.end)}
     assert named <= dated and len(dated) < len(doc.sentences)
     assert sentences_with_day_words(SentenceIndex("İ" + text, doc.sentences)) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["talks", "Met", "present", "visit to", "May", "x", ". ", ".\n",
+                                 "\n\n", "delegation", " "]), max_size=30))
+def test_keyword_index_places_each_hit_in_the_sentence_holding_its_start(words):
+    from readout.extract.keywords import SentenceIndex, _automaton
+
+    text = "Head line\n\n" + " ".join(words)
+    doc = parse(RawDocument("a.txt", text))
+    index = SentenceIndex(doc.text, doc.sentences)
+    expected: dict = {}
+    for end, keyword in _automaton().iter(doc.text.lower()):
+        sentence = index.containing(end - len(keyword) + 1)
+        if sentence is not None:
+            expected.setdefault(keyword, {})[sentence.start] = sentence
+    assert index.by_keyword == expected

@@ -43,8 +43,12 @@ class SentenceIndex:
         self.lowered = text.lower()   # keywords are lower case; case-insensitive rules use it too
         self.size = len(text)
         self.by_keyword: dict[str, dict[int, Span]] = {}
+        sentence = None
         for end, keyword in _automaton().iter(self.lowered):
-            sentence = self.containing(end - len(keyword) + 1)
+            start = end - len(keyword) + 1
+            # hits come in text order, a few to a sentence: most are in the sentence before
+            if sentence is None or not sentence.start <= start < sentence.end:
+                sentence = self.containing(start)
             if sentence is not None:
                 self.by_keyword.setdefault(keyword, {})[sentence.start] = sentence
 
