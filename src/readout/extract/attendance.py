@@ -10,7 +10,7 @@ from functools import lru_cache
 
 import regex
 
-from readout.domain import load_yaml
+from readout.domain import group_numbers, load_yaml
 from readout.extract.countries import country_in
 from readout.extract.keywords import SentenceIndex
 from readout.model import Span
@@ -36,13 +36,10 @@ class AttendanceList:
 @lru_cache(maxsize=1)
 def _rules():
     data = load_yaml("attendance.yaml")
-    triggers = [(t["id"], regex.compile(t["pattern"]), tuple(t["keywords"])) for t in data["triggers"]]
-    # Groups are read by number: by name, `regex` looks them up through a copy of
-    # groupindex made at each look (2 us against 0.5).
-    triggers = [(rule, pattern, keywords, pattern.groupindex.get("side"))
-                for rule, pattern, keywords in triggers]
+    patterns = [(t["id"], regex.compile(t["pattern"]), tuple(t["keywords"])) for t in data["triggers"]]
+    triggers = [(rule, pattern, keywords, *group_numbers(pattern, "side")) for rule, pattern, keywords in patterns]
     side_phrase = regex.compile(data["side_phrase"])
-    return triggers, (side_phrase, side_phrase.groupindex["side"]), regex.compile(data["spouse"])
+    return triggers, (side_phrase, *group_numbers(side_phrase, "side")), regex.compile(data["spouse"])
 
 
 def find_lists(text: str, index: SentenceIndex, since: int = 0) -> list[AttendanceList]:

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 import regex
 
-from readout.domain import load_yaml
+from readout.domain import group_numbers, load_yaml
 from readout.extract.keywords import SentenceIndex
 from readout.model import Span
 from readout.parse.dates import parse_date, weekday_before
@@ -17,12 +17,10 @@ from readout.parse.dates import parse_date, weekday_before
 # names two to three times faster, with the same matches.
 @lru_cache(maxsize=1)
 def _patterns() -> list[tuple[regex.Pattern, tuple[int | None, int | None, int | None]]]:
-    """Each pattern with the numbers of its weekday, monthday and year groups (None for one
-    it lacks): by name, `regex` reads a group through a copy of groupindex made at each look."""
+    """Each pattern with the numbers of its weekday, monthday and year groups."""
     data = load_yaml("event_dates.yaml")
     patterns = [regex.compile(p.format(months=data["months"], weekdays=data["weekdays"])) for p in data["patterns"]]
-    return [(pattern, tuple(pattern.groupindex.get(name) for name in ("weekday", "monthday", "year")))
-            for pattern in patterns]
+    return [(pattern, group_numbers(pattern, "weekday", "monthday", "year")) for pattern in patterns]
 
 
 @lru_cache(maxsize=1)
@@ -33,7 +31,7 @@ def _any_day_word() -> regex.Pattern:
 
 
 @lru_cache(maxsize=1)
-def day_word_literals() -> tuple[str, ...] | None:
+def day_word_literals() -> frozenset[str] | None:
     """Lower-case strings one of which every month and weekday name of event_dates.yaml
     holds ("sep" for "Sept?\\."): the keyword index finds them in its one pass over the
     text, so that sentences without any (most) skip the search for a name. None when the
@@ -44,7 +42,7 @@ def day_word_literals() -> tuple[str, ...] | None:
         if not (names.startswith("(?:") and names.endswith(")")) or any(c in names[3:-1] for c in "()[]"):
             return None
         literals += [_literal_prefix(alternative).lower() for alternative in names[3:-1].split("|")]
-    return tuple(dict.fromkeys(literals)) if all(literals) else None
+    return frozenset(literals) if all(literals) else None
 
 
 def _literal_prefix(alternative: str) -> str:
@@ -68,18 +66,12 @@ def _literal_prefix(alternative: str) -> str:
 def sentences_with_day_words(index: SentenceIndex) -> set[int] | None:
     """The starts of the sentences that may hold a month or weekday name, or None when the
     index cannot tell (no literals, or lowering moved the offsets of the text)."""
-    literals = _day_word_set()
+    literals = day_word_literals()
     if literals is None or len(index.lowered) != index.size:
         return None
     # the few keywords the text holds, rather than the 26 literals, each with a dict merge
     return {start for keyword, sentences in index.by_keyword.items() if keyword in literals
             for start in sentences}
-
-
-@lru_cache(maxsize=1)
-def _day_word_set() -> frozenset[str] | None:
-    literals = day_word_literals()
-    return None if literals is None else frozenset(literals)
 
 
 def date_in(text: str, sentence: Span, published: dt.date | None, skip: Span | None = None) -> dt.date | None:

@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 import regex
 
-from readout.domain import alternation, load_yaml
+from readout.domain import alternation, group_numbers, load_yaml
 from readout.extract.countries import country_in
 from readout.extract.keywords import SentenceIndex
 from readout.model import Event, Span
@@ -43,9 +43,7 @@ class _Matcher(NamedTuple):
 
     exact: regex.Pattern
     lowered: regex.Pattern | None
-    # The numbers of its "target" and "source" groups, if any: by name, `regex` reads a
-    # group through a copy of groupindex made at each look (2 us against 0.5 by number).
-    target: int | None
+    target: int | None   # the numbers of its "target" and "source" groups (domain.group_numbers)
     source: int | None
 
 
@@ -58,12 +56,14 @@ class _Rules:
     past_before_backwards: regex.Pattern   # the same, tried from the trigger backwards
     topics: list[regex.Pattern]
     place: regex.Pattern
+    place_group: int
     place_words: regex.Pattern
 
 
 @lru_cache(maxsize=1)
 def rules() -> _Rules:
     data = load_yaml("events.yaml")
+    place = regex.compile(data["place"])
     return _Rules(
         rules=[(r["id"], r["type"], _matcher(r["pattern"], r.get("case_sensitive", False)),
                 tuple(r["keywords"])) for r in data["rules"]],
@@ -73,7 +73,8 @@ def rules() -> _Rules:
         past_before=re.compile(data["past_before"]),
         past_before_backwards=regex.compile(data["past_before"], regex.REVERSE),
         topics=[regex.compile(rf"\b{regex.escape(topic)}\b") for topic in data["topics"]],
-        place=regex.compile(data["place"]),
+        place=place,
+        place_group=group_numbers(place, "place")[0],
         place_words=regex.compile(rf"\b(?:{alternation(data['place_words'])})\b"),
     )
 
@@ -81,16 +82,12 @@ def rules() -> _Rules:
 def _matcher(pattern: str, case_sensitive: bool) -> _Matcher:
     if case_sensitive:
         exact = regex.compile(pattern)
-        return _Matcher(exact, None, *_actor_groups(exact))
+        return _Matcher(exact, None, *group_numbers(exact, "target", "source"))
     exact = regex.compile(pattern, regex.IGNORECASE)
     if not _lowerable(pattern):
-        return _Matcher(exact, None, *_actor_groups(exact))
+        return _Matcher(exact, None, *group_numbers(exact, "target", "source"))
     return _Matcher(exact, regex.compile(LETTERS_OF_PATTERN.sub(_lower_letters, pattern)),
-                    *_actor_groups(exact))
-
-
-def _actor_groups(pattern: regex.Pattern) -> tuple[int | None, int | None]:
-    return pattern.groupindex.get("target"), pattern.groupindex.get("source")
+                    *group_numbers(exact, "target", "source"))
 
 
 def _lowerable(pattern: str) -> bool:
@@ -184,7 +181,7 @@ LEADING_THE = regex.compile(r"^(?:the) ")   # compiled once: regex.sub looks a p
 
 def place_in(text: str, sentence: Span, people: list[Span]) -> str | None:
     r = rules()
-    group = _place_group()
+    group = r.place_group
     for match in r.place.finditer(text, sentence.start, sentence.end):
         at = match.start(group)
         if any(p.start <= at < p.end for p in people):
@@ -193,13 +190,6 @@ def place_in(text: str, sentence: Span, people: list[Span]) -> str | None:
         if r.place_words.search(place):
             return TIME_WORDS.sub("", LEADING_THE.sub("", place))
     return None
-
-
-@lru_cache(maxsize=1)
-def _place_group() -> int:
-    """The number of the place pattern's "place" group: `regex` reads a group by name
-    through a copy of the pattern's groupindex."""
-    return rules().place.groupindex["place"]
 
 
 def topic_in(text: str, sentence: Span) -> str | None:
