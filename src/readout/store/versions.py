@@ -32,7 +32,6 @@ import bisect
 import dataclasses
 import difflib
 import hashlib
-import heapq
 import json
 import re
 import threading
@@ -245,10 +244,9 @@ SET_STORY = update(documents).where(documents.c.id == bindparam("doc")).values(s
 
 def nearest_of_batch(conn: Connection, reports: list[Report]) -> dict[int, list[int]]:
     """nearest_ids of every report of a batch. On SQLite, each bucket the batch has is read
-    once for all its reports, deep enough for the earliest of them, and the candidates are
-    ranked here: the reports of one batch share many buckets (an archive's articles name the
-    same leaders), and a bucket's rows cost SQLite more to read than Python to count. Exact:
-    with the write lock held, the batch's documents are the newest in every bucket."""
+    once for all its reports, and the candidates are ranked here: the reports of one batch
+    share many buckets (an archive's articles name the same leaders), and a bucket's rows
+    cost SQLite more to read than Python to count."""
     if conn.dialect.name != "sqlite":
         return {report.id: nearest_ids(conn, report) for report in reports}
     newest = newest_in_buckets(conn, reports)
@@ -256,43 +254,41 @@ def nearest_of_batch(conn: Connection, reports: list[Report]) -> dict[int, list[
 
 
 def newest_in_buckets(conn: Connection, reports: list[Report]) -> dict[int, list[int]]:
-    """For each bucket of the batch, minus the ids of the documents in it (ascending, so
-    newest first), BUCKET_DEPTH below the batch's earliest document in it."""
+    """For each bucket of the batch, the ids in it that any report of the batch can reach,
+    ascending: the batch's own, and the BUCKET_DEPTH newest below the earliest of them.
+    Exact, because the batch's documents are the newest in every bucket (the write lock is
+    held, and ids only grow), so no stored id lies between two of them; the batch's are
+    known here and not read back."""
     holders: dict[int, list[int]] = {}
-    for report in reports:
+    for report in reports:  # in id order: each list ascends
         for bucket in report.buckets:
             holders.setdefault(bucket, []).append(report.id)
-    by_depth: dict[int, list[list[int]]] = {}  # OFFSET cannot vary by row: one query per depth
-    for bucket, ids in holders.items():
-        by_depth.setdefault(BUCKET_DEPTH + len(ids) - 1, []).append([bucket, max(ids)])
-    found: dict[int, list[int]] = {}
-    for depth, keys in by_depth.items():
-        for bucket, document_id in conn.exec_driver_sql(NEWEST_IN_BUCKETS, (json.dumps(keys), depth - 1)):
-            found.setdefault(bucket, []).append(-document_id)
-    for ids in found.values():
-        ids.sort()
+    keys = json.dumps([[bucket, ids[0]] for bucket, ids in holders.items()])
+    found = {}
+    for bucket, stored in conn.connection.driver_connection.execute(NEWEST_IN_BUCKETS, (keys, BUCKET_DEPTH)):
+        ids = [int(i) for i in stored.split(",")] if stored else []
+        ids.sort()  # read newest first
+        found[bucket] = ids + holders[bucket]
     return found
 
 
-# SQLite's: the keys (bucket, below) as one JSON parameter, and each bucket read from the
-# `depth`-th newest id below, found by index as the range's lower end.
+# SQLite's: the keys (bucket, below) as one JSON parameter, and each bucket's newest ids below
+# `below` read by index, as one string: a row and a Python tuple per id cost more than the read.
 NEWEST_IN_BUCKETS = (
     "WITH k(bucket, below) AS MATERIALIZED (SELECT value ->> 0, value ->> 1 FROM json_each(?))"
-    " SELECT k.bucket, s.document_id FROM k JOIN story_buckets s"
-    " ON s.bucket = k.bucket AND s.document_id < k.below AND s.document_id >= coalesce("
-    "(SELECT document_id FROM story_buckets WHERE bucket = k.bucket AND document_id < k.below"
-    " ORDER BY document_id DESC LIMIT 1 OFFSET ?), 0)")
+    " SELECT k.bucket, (SELECT group_concat(document_id) FROM (SELECT document_id FROM story_buckets"
+    " WHERE bucket = k.bucket AND document_id < k.below ORDER BY document_id DESC LIMIT ?)) FROM k")
 
 
 def ranked_candidates(report: Report, newest: dict[int, list[int]]) -> list[int]:
     """As `nearest` ranks them: sharing MIN_SHARED buckets at least, most shared, then newest."""
-    shared: Counter[int] = Counter()
+    reached = []
     for bucket in report.buckets:
-        ids = newest.get(bucket, [])
-        start = bisect.bisect_right(ids, -report.id)  # the first older than the report
-        shared.update(ids[start:start + BUCKET_DEPTH])
-    best = heapq.nsmallest(VERIFY, ((-count, negated) for negated, count in shared.items() if count >= MIN_SHARED))
-    return [-negated for _, negated in best]
+        ids = newest[bucket]
+        end = bisect.bisect_left(ids, report.id)  # the ids before are older than the report
+        reached += ids[max(0, end - BUCKET_DEPTH):end]
+    best = sorted((-count, -id_) for id_, count in Counter(reached).items() if count >= MIN_SHARED)
+    return [-negated for _, negated in best[:VERIFY]]
 
 
 def nearest_ids(conn: Connection, report: Report) -> list[int]:
