@@ -9,10 +9,13 @@
    about a millisecond of scheduling), at most a few per worker ahead of the writer so that
    memory stays bounded however long the input, and give results back in input order.
 4. Keep the client's share of the machine small: on a LocalCluster it shares the cores with
-   the workers, so every millisecond it spends per batch is taken from extraction. A batch's
-   outcomes come back as one pickled bytes object, which the client decodes with the garbage
-   collector paused (the collector, walking the client's growing heap of records at every few
-   hundred new dicts, cost more than the decoding itself); and a LocalCluster runs without
+   the workers, so every millisecond it spends per batch is taken from extraction. A batch
+   travels as one pickled bytes object each way, raw documents out and plain (record, error)
+   pairs back: Dask passes bytes through untouched, where its own serializer (cloudpickle, a
+   Python-level pickler) walked every document and record object in the client's process.
+   The client decodes outcomes with the garbage collector paused (the collector, walking the
+   client's growing heap of records at every few hundred new dicts, cost more than the
+   decoding itself); and a LocalCluster runs without
    Dask's statistical profiler (which took about a seventh of the workers' time on this
    pure-Python work) and with its housekeeping made rarer (LOCAL_CLUSTER_CONFIG).
 
@@ -66,12 +69,17 @@ class ResolverPlugin(WorkerPlugin):
         self.batches = 0
 
 
-def extract_on_worker(raws: list[RawDocument]) -> bytes:
-    """The task each batch becomes: extraction with the worker's resolver, the outcomes
-    pickled here (`outcomes_of` reads them on the client)."""
+def extract_on_worker(payload: bytes) -> bytes:
+    """The task each batch becomes: the pickled raw documents of `payload` extracted with the
+    worker's resolver, their outcomes pickled as (record, error) pairs for `outcomes_of`."""
     plugin = get_worker().plugins[PLUGIN]
     plugin.batches += 1
-    return pickle.dumps(extract_batch(raws, plugin.resolver), protocol=pickle.HIGHEST_PROTOCOL)
+    outcomes = extract_batch(pickle.loads(payload), plugin.resolver)
+    return _pickled([(outcome.record, outcome.error) for outcome in outcomes])
+
+
+def _pickled(value) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def outcomes_of(data: bytes) -> list[Outcome]:
@@ -80,7 +88,7 @@ def outcomes_of(data: bytes) -> list[Outcome]:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return pickle.loads(data)
+        return [Outcome(record, error) for record, error in pickle.loads(data)]
     finally:
         if enabled:
             gc.enable()
@@ -150,7 +158,7 @@ class DaskEngine:
         pending: deque = deque()
         ahead = AHEAD_PER_THREAD * self.threads()
         for raws in batches:
-            pending.append((raws, self.client.submit(extract_on_worker, raws, pure=False)))
+            pending.append((raws, self.client.submit(extract_on_worker, _pickled(raws), pure=False)))
             if len(pending) > ahead:
                 yield self._done(*pending.popleft())
         while pending:
