@@ -2,7 +2,8 @@
 
 A regex scan of a whole article costs about a hundred times a substring search, so every rule
 names keywords (lower case) and runs only on the sentences that hold one. All keywords of all
-rules are found in one pass with an Aho-Corasick automaton.
+rules are found in one pass with an Aho-Corasick automaton (ahocorasick_rs: a DFA, some three
+times faster a character than pyahocorasick's trie, which was a third of building the index).
 """
 from __future__ import annotations
 
@@ -10,22 +11,20 @@ import bisect
 from functools import lru_cache
 from typing import Iterable
 
-import ahocorasick
+import ahocorasick_rs
 
 from readout.domain import load_yaml
 from readout.model import Span
 
 
 @lru_cache(maxsize=1)
-def _automaton() -> ahocorasick.Automaton:
-    automaton = ahocorasick.Automaton()
+def _automaton() -> tuple[ahocorasick_rs.AhoCorasick, list[str]]:
+    """The automaton, and the keywords by the number it reports a hit of each with."""
     keywords = {k for rule in load_yaml("events.yaml")["rules"] for k in rule["keywords"]}
     keywords |= {k for rule in load_yaml("attendance.yaml")["triggers"] for k in rule["keywords"]}
     keywords |= set(_day_word_literals() or ())
-    for keyword in keywords:
-        automaton.add_word(keyword, keyword)
-    automaton.make_automaton()
-    return automaton
+    ordered = sorted(keywords)
+    return ahocorasick_rs.AhoCorasick(ordered, implementation=ahocorasick_rs.Implementation.DFA), ordered
 
 
 def _day_word_literals():
@@ -44,8 +43,10 @@ class SentenceIndex:
         self.size = len(text)
         self.by_keyword: dict[str, dict[int, Span]] = {}
         sentence = None
-        for end, keyword in _automaton().iter(self.lowered):
-            start = end - len(keyword) + 1
+        automaton, keywords = _automaton()
+        # every occurrence of every keyword, overlapping ones too, in the order of their ends
+        for number, start, _end in automaton.find_matches_as_indexes(self.lowered, overlapping=True):
+            keyword = keywords[number]
             # hits come in text order, a few to a sentence: most are in the sentence before
             if sentence is None or not sentence.start <= start < sentence.end:
                 sentence = self.containing(start)

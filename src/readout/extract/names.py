@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-import ahocorasick
+import ahocorasick_rs
 
 from readout.domain import alternation, load_yaml
 
@@ -140,13 +140,17 @@ def _by_opening(text: str, start: int, end: int) -> list[NameMatch]:
     title), from one pass of one automaton over the text: each pass costs some 20 ns a
     character whatever it finds, and a name is found a few times an article."""
     found = []
-    for last, (word, finders, country) in _openings().iter(text, start, end):
+    automaton, keys = _openings()
+    # the slice, as the automaton scans a whole string; its offsets are the slice's
+    for number, first, stop in automaton.find_matches_as_indexes(text[start:end], overlapping=True):
+        word, finders, country = keys[number]
         if finders is None:
-            first = last - len(word) + 1
-            if _word_edge(text, first - 1) and _word_edge(text, last + 1):
-                found.append(NameMatch(first, last + 1, word, "known", country))
+            first += start
+            if _word_edge(text, first - 1) and _word_edge(text, stop + start):
+                found.append(NameMatch(first, stop + start, word, "known", country))
             continue
-        at = last - len(word)
+        at = first + start
+        last = at + len(word)
         if _starts_word(text, at) and (word[0].isupper() or "A" <= text[last + 1:last + 2] <= "Z"):
             for finder in finders:
                 name = finder(text, at, end)
@@ -160,10 +164,12 @@ def _word_edge(text: str, index: int) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _openings() -> ahocorasick.Automaton:
-    """Every known spelling (word, None, country), and every word that can open a name followed
-    by the space every finder needs after it, with the finders to try there (word, finders,
-    None). A spelling never ends in a space, so the two kinds of key never collide."""
+def _openings() -> tuple[ahocorasick_rs.AhoCorasick, list[tuple]]:
+    """An automaton of every known spelling and every word that can open a name followed by the
+    space every finder needs after it, and by the number it reports a hit of each with, what
+    the key is: (spelling, None, country) or (word, the finders to try there, None). A spelling
+    never ends in a space, so the two kinds of key never collide. ahocorasick_rs: a DFA, some
+    twice as fast a character as pyahocorasick's trie."""
     p = patterns()
     table: dict[str, list] = {}
     for words, finder in ((p.korean_surnames, _korean), (p.chinese_surnames, _chinese),
@@ -171,13 +177,10 @@ def _openings() -> ahocorasick.Automaton:
         for word in words:
             if word[:1].isupper() or finder is _after_title:
                 table.setdefault(word, []).append(finder)
-    automaton = ahocorasick.Automaton()
-    for word, finders in table.items():
-        automaton.add_word(word + " ", (word, tuple(finders), None))
-    for spelling, country in _known_spellings().items():
-        automaton.add_word(spelling, (spelling, None, country))
-    automaton.make_automaton()
-    return automaton
+    keys = {word + " ": (word, tuple(finders), None) for word, finders in table.items()}
+    keys.update((spelling, (spelling, None, country)) for spelling, country in _known_spellings().items())
+    return (ahocorasick_rs.AhoCorasick(list(keys), implementation=ahocorasick_rs.Implementation.DFA),
+            list(keys.values()))
 
 
 def _starts_word(text: str, at: int) -> bool:
