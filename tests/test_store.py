@@ -271,6 +271,12 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path):
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
 
 
+def test_a_sqlite_writer_has_a_page_cache_for_a_whole_batch(tmp_path):
+    with open_store(str(tmp_path / "x.db")) as store:
+        with store.engine.connect().execution_options(**dialects.WRITE) as conn, conn.begin():
+            assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -dialects.WRITER_CACHE_KIB
+
+
 def test_migrated_schema_is_the_declared_schema(store):
     with store.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"include_object": include_object})
