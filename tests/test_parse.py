@@ -117,3 +117,27 @@ def test_numeric_day_month_year_is_what_strptime_reads(cleaned):
                                              ("31/02/2024", None), ("00/06/2024", None)])
 def test_numeric_day_month_year(span, expected):
     assert parse_date(span, None, "DMY") == expected
+
+
+def _every_line(text):
+    """Every line of the text at once, as the header reader cut them before reading them
+    lazily: the reference the lazy readers must agree with."""
+    from readout.parse.header import LINE, TAG, Line
+
+    return [Line(m.start(), m.end(), TAG.sub("", m.group()).strip() if "<" in m.group() else m.group())
+            for m in LINE.finditer(text)]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=" \t\n\r\x0b\x85\u00a0\u2028ab.’<>", max_size=60), st.integers(0, 8))
+def test_lines_read_lazily_from_either_end_are_every_line(text, first):
+    """The top walk reads lines from the first, the bottom walk from the last back to the
+    body's first: each sees the lines an eager split gives, and nothing past the ends."""
+    from readout.parse.header import LinesAhead, LinesBack
+
+    lines = _every_line(text)
+    ahead = LinesAhead(text)
+    assert [ahead.get(i) for i in range(len(lines) + 2)] == lines + [None, None]
+    if first < len(lines):
+        assert list(LinesBack(text, lines[first].start)) == lines[first:][::-1]
+        assert LinesBack(text, lines[first].start).get(len(lines) - first) is None

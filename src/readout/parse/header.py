@@ -77,14 +77,58 @@ def rules() -> _Rules:
 LINE = re.compile(r"\S(?:[^\n]*\S)?")  # a line's content, from its first to its last non-space
 
 
-def split_lines(text: str) -> list[Line]:
-    """Non-empty lines with offsets of their stripped content."""
-    lines = []
-    for match in LINE.finditer(text):
-        stripped = match.group()
-        shown = TAG.sub("", stripped).strip() if "<" in stripped else stripped
-        lines.append(Line(match.start(), match.end(), shown))
-    return lines
+class LinesAhead:
+    """The text's non-empty lines, with offsets of their stripped content, read from the top
+    as far as they are asked for: the header walk reads a few, the body may have hundreds."""
+
+    def __init__(self, text: str):
+        self._matches = LINE.finditer(text)
+        self._lines: list[Line] = []
+
+    def get(self, index: int) -> Line | None:
+        """Line `index` (from 0), or None past the last."""
+        while len(self._lines) <= index:
+            match = next(self._matches, None)
+            if match is None:
+                return None
+            self._lines.append(_line(match))
+        return self._lines[index]
+
+
+class LinesBack:
+    """The same lines read from the bottom up, as far as they are asked for, down to the one
+    that starts at `start` (a line's start)."""
+
+    def __init__(self, text: str, start: int):
+        self._text, self._start, self._end = text, start, len(text)
+        self._lines: list[Line] = []
+
+    def get(self, index: int) -> Line | None:
+        """Line `index` counted from the last (0), or None before the first."""
+        while len(self._lines) <= index:
+            if self._end < self._start:
+                return None
+            self._read_one()
+        return self._lines[index]
+
+    def _read_one(self) -> None:
+        """The next line up, if the piece between two newlines holds one."""
+        newline = self._text.rfind("\n", self._start, self._end)
+        match = LINE.search(self._text, max(newline + 1, self._start), self._end)
+        self._end = newline if newline >= 0 else self._start - 1
+        if match:
+            self._lines.append(_line(match))
+
+    def __iter__(self):
+        index = 0
+        while (line := self.get(index)) is not None:
+            yield line
+            index += 1
+
+
+def _line(match: re.Match) -> Line:
+    stripped = match.group()
+    return Line(match.start(), match.end(), TAG.sub("", stripped).strip() if "<" in stripped else stripped)
 
 
 def canonical_source(name: str) -> str:
@@ -94,13 +138,13 @@ def canonical_source(name: str) -> str:
 
 
 def parse_header(text: str) -> Header:
-    lines = split_lines(text)
+    lines = LinesAhead(text)
     header = Header(body_end=len(text))
-    index = _read_top(lines, header)
-    if index < len(lines):
-        header.body_start = lines[index].start
+    first = lines.get(_read_top(lines, header))
+    if first is not None:
+        header.body_start = first.start
         _read_dateline(text, header)
-    _read_bottom(lines[index:], header)
+        _read_bottom(LinesBack(text, first.start), header)
     return header
 
 
@@ -108,10 +152,10 @@ def _is_furniture(line: Line) -> bool:
     return rules().furniture.match(line.text) is not None
 
 
-def _crawl_date(lines: list[Line], i: int) -> bool:
+def _crawl_date(lines: LinesAhead, i: int) -> bool:
     for _id, pattern, next_line in rules().crawl:
-        if pattern.match(lines[i].text):
-            following = lines[i + 1].text if i + 1 < len(lines) else ""
+        if pattern.match(lines.get(i).text):
+            following = lines.get(i + 1).text if lines.get(i + 1) else ""
             if next_line is None or next_line.match(following):
                 return True
     return False
@@ -144,11 +188,10 @@ def _looks_like_headline(line: Line) -> bool:
             and not rules().dateline.match(line.text))
 
 
-def _read_top(lines: list[Line], header: Header) -> int:
+def _read_top(lines: LinesAhead, header: Header) -> int:
     """Consume header lines; return the index of the first body line."""
     i = 0
-    while i < len(lines):
-        line = lines[i]
+    while (line := lines.get(i)) is not None:
         if _crawl_date(lines, i) or _is_furniture(line):
             i += 1
         elif _read_date_line(line, header) or _read_outlet_line(line, header):
@@ -163,9 +206,9 @@ def _read_top(lines: list[Line], header: Header) -> int:
     return i
 
 
-def _more_follows(lines: list[Line], i: int) -> bool:
+def _more_follows(lines: LinesAhead, i: int) -> bool:
     """A headline is followed by a body; a lone last line is not a headline."""
-    return i + 1 < len(lines)
+    return lines.get(i + 1) is not None
 
 
 def _read_dateline(text: str, header: Header) -> None:
@@ -176,16 +219,17 @@ def _read_dateline(text: str, header: Header) -> None:
         header.source = header.source or canonical_source(match["agency"])
 
 
-def _read_bottom(lines: list[Line], header: Header) -> None:
-    for line in reversed(lines):
+def _read_bottom(lines: LinesBack, header: Header) -> None:
+    for line in lines:
         if _is_furniture(line):
             header.body_end = line.start
             continue
-        if rules().byline.match(line.text) and len(lines) > 1:
+        if rules().byline.match(line.text) and lines.get(1) is not None:
             header.byline = line.text
             header.body_end = line.start
             if line.text in rules().agencies:
                 header.source = header.source or canonical_source(line.text)
         break
-    if "KOREA NEWS SERVICE" in " ".join(l.text for l in lines[-3:]) and header.source is None:
+    last_three = reversed([line for line in map(lines.get, range(3)) if line is not None])
+    if "KOREA NEWS SERVICE" in " ".join(l.text for l in last_three) and header.source is None:
         header.source = "KCNA"
