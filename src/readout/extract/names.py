@@ -137,7 +137,7 @@ def _known_spellings() -> dict[str, str | None]:
 
 def _by_opening(text: str, start: int, end: int) -> list[NameMatch]:
     """Known spellings, and names recognised by their first word (a surname, a given name or a
-    title), from one pass of one automaton over the text: each pass costs some 20 ns a
+    title), from one pass of one automaton over the text: each pass costs the same a
     character whatever it finds, and a name is found a few times an article."""
     found = []
     automaton, keys = _openings()
