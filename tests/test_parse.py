@@ -141,3 +141,21 @@ def test_lines_read_lazily_from_either_end_are_every_line(text, first):
     if first < len(lines):
         assert list(LinesBack(text, lines[first].start)) == lines[first:][::-1]
         assert LinesBack(text, lines[first].start).get(len(lines) - first) is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["May 17, 2024", "Mar 17, 2026", "Date: 20/06/2024 ", "| Source: ",
+                                 "KCNA.kp", " (En)", "KCNA ", "calendar>>", "May 31. 2018", " Thursday",
+                                 "Thursday, ", "2019-10-23", "23 October 2019", "Rodong Sinmun", "|",
+                                 "Related Articles", "Copyright (C) x", "No comments:", "Voice of Korea",
+                                 "Headline", " ", "."]), max_size=6))
+def test_one_pattern_for_any_top_line_rule_matches_where_one_of_them_does(pieces):
+    """The top walk tries its rules one by one only on a line the alternation of them all
+    matches: it must match exactly the lines some rule matches."""
+    from readout.parse.header import rules
+
+    line = "".join(pieces)
+    r = rules()
+    one_by_one = [pattern for _id, pattern, _next in r.crawl] + [pattern for _id, pattern, _ in r.published] + \
+        [pattern for _id, pattern, _ in r.outlets] + [r.furniture]
+    assert bool(r.any_line.match(line)) == any(p.match(line) for p in one_by_one)

@@ -56,6 +56,7 @@ class _Rules:
     dateline: re.Pattern
     byline: re.Pattern
     agencies: dict[str, str]
+    any_line: re.Pattern           # matches a line where any crawl, furniture, date or outlet rule does
 
 
 @lru_cache(maxsize=1)
@@ -68,10 +69,20 @@ def rules() -> _Rules:
         published=[(r["id"], fill(r["line"]), r.get("date_order", "MDY")) for r in data["published"]],
         outlets=[(r["id"], fill(r["line"]), r.get("source")) for r in data["outlet_lines"]],
         furniture=re.compile("|".join(f"(?:{p})" for p in data["furniture"])),
+        any_line=_any_line([fill(r["line"]).pattern for key in ("crawl_dates", "published", "outlet_lines")
+                            for r in data[key]] + data["furniture"]),
         dateline=fill(data["dateline"]),
         byline=re.compile(data["byline"]),
         agencies=data["agencies"],
     )
+
+
+def _any_line(patterns: list[str]) -> re.Pattern:
+    """One alternation of every rule for a whole top line, its named groups plain (they
+    repeat from rule to rule): a line it does not match, the headline or the body's first,
+    skips the dozen matches of the rules one by one."""
+    assert not any("(?P=" in p for p in patterns), "a back reference needs its group"
+    return re.compile("|".join(f"(?:{re.sub(r'[(][?]P<[^>]+>', '(?:', p)})" for p in patterns))
 
 
 LINE = re.compile(r"\S(?:[^\n]*\S)?")  # a line's content, from its first to its last non-space
@@ -131,9 +142,13 @@ def _line(match: re.Match) -> Line:
     return Line(match.start(), match.end(), TAG.sub("", stripped).strip() if "<" in stripped else stripped)
 
 
+LANGUAGE_TAG = re.compile(r"\s*\((?:En|EN)\)\s*$")
+STOP_AT_END = re.compile(r"[.!?:\"”]$")
+
+
 def canonical_source(name: str) -> str:
     """Map an agency or source-line name ("KCNA.kp (En)") to the outlet's name."""
-    bare = re.sub(r"\s*\((?:En|EN)\)\s*$", "", name.strip())
+    bare = LANGUAGE_TAG.sub("", name.strip())
     return rules().agencies.get(bare, bare)
 
 
@@ -184,7 +199,7 @@ def _read_outlet_line(line: Line, header: Header) -> bool:
 
 
 def _looks_like_headline(line: Line) -> bool:
-    return (len(line.text) <= HEADLINE_MAX and not re.search(r"[.!?:\"”]$", line.text)
+    return (len(line.text) <= HEADLINE_MAX and not STOP_AT_END.search(line.text)
             and not rules().dateline.match(line.text))
 
 
@@ -192,9 +207,9 @@ def _read_top(lines: LinesAhead, header: Header) -> int:
     """Consume header lines; return the index of the first body line."""
     i = 0
     while (line := lines.get(i)) is not None:
-        if _crawl_date(lines, i) or _is_furniture(line):
-            i += 1
-        elif _read_date_line(line, header) or _read_outlet_line(line, header):
+        if rules().any_line.match(line.text) and (
+                _crawl_date(lines, i) or _is_furniture(line)
+                or _read_date_line(line, header) or _read_outlet_line(line, header)):
             i += 1
         elif _looks_like_headline(line) and _more_follows(lines, i):
             header.headline_spans.append(Span(line.start, line.end))
@@ -230,6 +245,10 @@ def _read_bottom(lines: LinesBack, header: Header) -> None:
             if line.text in rules().agencies:
                 header.source = header.source or canonical_source(line.text)
         break
-    last_three = reversed([line for line in map(lines.get, range(3)) if line is not None])
-    if "KOREA NEWS SERVICE" in " ".join(l.text for l in last_three) and header.source is None:
+    if header.source is None and "KOREA NEWS SERVICE" in _last_three(lines):
         header.source = "KCNA"
+
+
+def _last_three(lines: LinesBack) -> str:
+    """The last three lines joined, read only for an article whose source is not known yet."""
+    return " ".join(reversed([line.text for line in map(lines.get, range(3)) if line is not None]))
