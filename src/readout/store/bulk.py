@@ -31,6 +31,22 @@ def insert_many(conn: Connection, table: Table, rows: list[dict]) -> None:
         conn.exec_driver_sql(sql, [values(row) for row in rows])
 
 
+def insert_values(conn: Connection, table: Table, keys: tuple[str, ...], rows: list[tuple]) -> None:
+    """INSERT `rows` given as tuples of the columns `keys`, in that order: for the hundreds of
+    thousands of small rows (LSH buckets) whose dicts cost more to build and take apart again
+    than SQLite takes to insert them."""
+    if not rows:
+        return
+    sql, order, convert = compiled(conn, table, keys)
+    if convert or order is None:  # values to convert, or named parameters (psycopg)
+        insert_many(conn, table, [dict(zip(keys, row)) for row in rows])
+    elif list(order) == list(keys):
+        conn.exec_driver_sql(sql, rows)
+    else:
+        values = itemgetter(*(keys.index(k) for k in order))
+        conn.exec_driver_sql(sql, [values(row) for row in rows])
+
+
 def compiled(conn: Connection, table: Table, keys: tuple) -> tuple:
     key = (table.name, keys, conn.dialect.name)
     if key not in COMPILED:

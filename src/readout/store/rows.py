@@ -9,6 +9,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 
 from readout.errors import StoreError
 
@@ -51,7 +52,11 @@ def record_rows(record: dict, text: str, now: datetime) -> Rows:
     return rows
 
 
+@lru_cache(maxsize=1024)
 def sha256(text: str) -> str:
+    """The text's key. Remembered for the last texts: ingest hashes each text twice, to skip
+    those stored already before extraction, then to store it (the engines send batches of
+    200 and keep a few in flight)."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

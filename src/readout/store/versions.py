@@ -47,7 +47,7 @@ from sqlalchemy import Connection, bindparam, func, insert, select, union_all, u
 
 from readout.domain import load_yaml
 from readout.errors import StoreError
-from readout.store.bulk import insert_many, run_prepared
+from readout.store.bulk import insert_values, run_prepared
 from readout.store.read import iso
 from readout.store.rows import Rows
 from readout.store.tables import (change_people, document_changes, documents, entities, events, mentions,
@@ -200,7 +200,7 @@ def report_of(document_id: int, rows: Rows) -> Report:
 def link_reports(conn: Connection, reports: list[Report]) -> None:
     """Store the buckets of all, then link each in id order, so that a later document of the
     batch finds an earlier one as it would find a document stored before."""
-    insert_many(conn, story_buckets, [{"bucket": key, "document_id": r.id} for r in reports for key in set(r.buckets)])
+    insert_values(conn, story_buckets, ("bucket", "document_id"), [(key, r.id) for r in reports for key in set(r.buckets)])
     previous = previous_versions(conn, reports)
     found = nearest_of_batch(conn, reports)
     stored = load_candidates(conn, reports, found)
