@@ -36,10 +36,10 @@ import json
 import re
 import threading
 import zlib
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 from functools import cache, cached_property, lru_cache
+from itertools import chain
 
 from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
@@ -249,8 +249,7 @@ def nearest_of_batch(conn: Connection, reports: list[Report]) -> dict[int, list[
     cost SQLite more to read than Python to count."""
     if conn.dialect.name != "sqlite":
         return {report.id: nearest_ids(conn, report) for report in reports}
-    newest = newest_in_buckets(conn, reports)
-    return {report.id: ranked_candidates(report, newest) for report in reports}
+    return ranked_of_batch(reports, newest_in_buckets(conn, reports))
 
 
 def newest_in_buckets(conn: Connection, reports: list[Report]) -> dict[int, list[int]]:
@@ -280,15 +279,40 @@ NEWEST_IN_BUCKETS = (
     " WHERE bucket = k.bucket AND document_id < k.below ORDER BY document_id DESC LIMIT ?)) FROM k")
 
 
-def ranked_candidates(report: Report, newest: dict[int, list[int]]) -> list[int]:
-    """As `nearest` ranks them: sharing MIN_SHARED buckets at least, most shared, then newest."""
-    reached = []
-    for bucket in report.buckets:
-        ids = newest[bucket]
-        end = bisect.bisect_left(ids, report.id)  # the ids before are older than the report
-        reached += ids[max(0, end - BUCKET_DEPTH):end]
-    best = sorted((-count, -id_) for id_, count in Counter(reached).items() if count >= MIN_SHARED)
-    return [-negated for _, negated in best[:VERIFY]]
+def ranked_of_batch(reports: list[Report], newest: dict[int, list[int]]) -> dict[int, list[int]]:
+    """As `nearest` ranks them, for every report of a batch: the ids before it sharing
+    MIN_SHARED of its buckets at least (each read BUCKET_DEPTH deep), most shared, then newest.
+    Counted with numpy for the whole batch at once: 200 reports reach some 100,000 (report, id)
+    pairs, and a Counter per report cost as much as reading the buckets."""
+    import numpy as np  # here, as datasketch is: importing it costs every command 0.2 s
+
+    buckets = list(newest)
+    firsts = np.cumsum([0] + [len(newest[b]) for b in buckets])
+    first_of = dict(zip(buckets, firsts.tolist()))
+    owners, lows, ends = [], [], []  # per (report, bucket): the slice of `flat` the report reaches
+    for i, report in enumerate(reports):
+        for bucket in report.buckets:
+            owners.append(i)
+            lows.append(first_of[bucket])
+            ends.append(first_of[bucket] + bisect.bisect_left(newest[bucket], report.id))
+    found: dict[int, list[int]] = {report.id: [] for report in reports}
+    if not owners:
+        return found
+    flat = np.fromiter(chain.from_iterable(newest[b] for b in buckets), np.int64, firsts[-1])
+    ends = np.array(ends)
+    starts = np.maximum(ends - BUCKET_DEPTH, lows)
+    lengths = ends - starts
+    reached = np.arange(lengths.sum()) + np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+    span = int(flat.max()) + 1  # (report, id) as one number: report * span + id
+    pairs, shared = np.unique(np.repeat(owners, lengths) * span + flat[reached], return_counts=True)
+    pairs, shared = pairs[shared >= MIN_SHARED], shared[shared >= MIN_SHARED]
+    owner, ids = pairs // span, pairs % span
+    order = np.lexsort((-ids, -shared, owner))  # by report, then most shared, then newest
+    owner, ids = owner[order], ids[order]
+    top = np.arange(len(owner)) - np.searchsorted(owner, owner) < VERIFY  # rank within its report
+    for i, id_ in zip(owner[top].tolist(), ids[top].tolist()):
+        found[reports[i].id].append(id_)
+    return found
 
 
 def nearest_ids(conn: Connection, report: Report) -> list[int]:
