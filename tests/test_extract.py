@@ -325,3 +325,23 @@ def test_every_trigger_match_holds_a_keyword_of_its_rule():
                     assert any(k in match.group().lower() for k in keywords), (rule_id, match.group())
                     checked += 1
     assert checked > 300
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["Kim ", "Kim Jong Un", "Jong ", "Wang Yi", "Ambassador ", "negotiator ",
+                                 "Vladimir ", "Putin", "Choe", "’s ", "金", "x", ", ", ". "]), max_size=20),
+       st.integers(0, 12), st.integers(0, 12))
+def test_name_openings_are_every_occurrence_of_every_key_in_the_range(words, cut_start, cut_end):
+    """The automaton scans the slice text[start:end]: its hits, moved back to text offsets,
+    are the occurrences str.find gives of every key that lie wholly in the range."""
+    from readout.extract.names import _opening_hits, _openings
+
+    text = "".join(words)
+    start, end = min(cut_start, len(text)), max(min(len(text) - cut_end, len(text)), 0)
+    spelled = {key[0] + ("" if key[1] is None else " ") for key in _openings()[1]}
+    expected = sorted((at, at + len(spelling), spelling) for spelling in spelled
+                      for _, at in _every_occurrence([spelling], text)
+                      if start <= at and at + len(spelling) <= end)
+    found = [(first, stop, key[0] + ("" if key[1] is None else " ")) for first, stop, key in
+             _opening_hits(text, start, end)]
+    assert sorted(found) == expected

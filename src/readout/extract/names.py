@@ -140,23 +140,27 @@ def _by_opening(text: str, start: int, end: int) -> list[NameMatch]:
     title), from one pass of one automaton over the text: each pass costs the same a
     character whatever it finds, and a name is found a few times an article."""
     found = []
-    automaton, keys = _openings()
-    # the slice, as the automaton scans a whole string; its offsets are the slice's
-    for number, first, stop in automaton.find_matches_as_indexes(text[start:end], overlapping=True):
-        word, finders, country = keys[number]
+    for first, stop, (word, finders, country) in _opening_hits(text, start, end):
         if finders is None:
-            first += start
-            if _word_edge(text, first - 1) and _word_edge(text, stop + start):
-                found.append(NameMatch(first, stop + start, word, "known", country))
+            if _word_edge(text, first - 1) and _word_edge(text, stop):
+                found.append(NameMatch(first, stop, word, "known", country))
             continue
-        at = first + start
-        last = at + len(word)
-        if _starts_word(text, at) and (word[0].isupper() or "A" <= text[last + 1:last + 2] <= "Z"):
+        last = first + len(word)
+        if _starts_word(text, first) and (word[0].isupper() or "A" <= text[last + 1:last + 2] <= "Z"):
             for finder in finders:
-                name = finder(text, at, end)
+                name = finder(text, first, end)
                 if name is not None:
                     found.append(name)
     return found
+
+
+def _opening_hits(text: str, start: int, end: int) -> list[tuple[int, int, tuple]]:
+    """Every occurrence of every key of _openings() within text[start:end], overlapping ones
+    too, as (start, end, what the key is), offsets in the text."""
+    automaton, keys = _openings()
+    # the slice, as the automaton scans a whole string; its offsets are the slice's
+    return [(first + start, stop + start, keys[number])
+            for number, first, stop in automaton.find_matches_as_indexes(text[start:end], overlapping=True)]
 
 
 def _word_edge(text: str, index: int) -> bool:
