@@ -125,7 +125,7 @@ class Report:
         if len(self.names) < RULE.min_names:
             return []
         sketch = blank_sketch()
-        sketch.update_batch([name.encode() for name in self.names])
+        sketch.update_batch(self.names)
         values = sketch.hashvalues.astype(">u4").tobytes()  # one byte order, whatever the machine's
         width = ROWS * 4  # bytes of a band's values; one conversion of the array, sliced as bytes
         return [band_key(band, values[band * width:(band + 1) * width]) for band in range(BANDS)]
@@ -147,9 +147,16 @@ def blank_sketch():
     sketch = getattr(_local, "sketch", None)
     if sketch is None:
         sketch = _local.sketch = minhash()(num_perm=BANDS * ROWS, permutations=permutations(), scheme=SCHEME,
-                                           hashfunc=zlib.crc32)
+                                           hashfunc=name_hash)
     sketch.clear()
     return sketch
+
+
+@lru_cache(maxsize=65536)
+def name_hash(name: str) -> int:
+    """CRC-32 of a name's UTF-8, the MinHash's hash of it: remembered, as an archive names
+    the same people and places again and again."""
+    return zlib.crc32(name.encode())
 
 
 @lru_cache(maxsize=4096)
