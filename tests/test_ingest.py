@@ -8,6 +8,7 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from readout.errors import UnreadableInput
 from readout.ingest import iter_raw_documents, read_feed
@@ -432,3 +433,17 @@ def test_huge_jsonl_is_read_lazily(tmp_path):
     # The file is 9+ MB: neither the first article nor the whole pass may hold it in memory.
     assert peak_first < 1_000_000
     assert peak_all < 2_000_000
+
+
+INVISIBLE_OR_NOT = "\u200b\u200c\u200d\u200e\u200f\u202a\u202e\u2060\u2064\u2065\u2066\u2069\u061c\ufeffaK ’ŏ한\u0628"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(INVISIBLE_OR_NOT) | st.characters(), max_size=30).map("".join))
+def test_invisible_prefilter_keeps_what_the_pattern_removes(text):
+    # the character-class search that skips most texts must never skip one the pattern changes
+    from readout.ingest.decoding import _INVISIBLE, _remove_invisible
+
+    warnings: list[str] = []
+    assert _remove_invisible(text, "t", warnings) == _INVISIBLE.sub("", text)
+    assert bool(warnings) == bool(_INVISIBLE.search(text))
