@@ -69,9 +69,7 @@ def sentences_with_day_words(index: SentenceIndex) -> set[int] | None:
     literals = day_word_literals()
     if literals is None or len(index.lowered) != index.size:
         return None
-    # the few keywords the text holds, rather than the 26 literals, each with a dict merge
-    return {start for keyword, sentences in index.by_keyword.items() if keyword in literals
-            for start in sentences}
+    return index.starts_with_any(literals)
 
 
 def date_in(text: str, sentence: Span, published: dt.date | None, skip: Span | None = None) -> dt.date | None:

@@ -170,8 +170,8 @@ def _is_furniture(line: Line) -> bool:
 def _crawl_date(lines: LinesAhead, i: int) -> bool:
     for _id, pattern, next_line in rules().crawl:
         if pattern.match(lines.get(i).text):
-            following = lines.get(i + 1).text if lines.get(i + 1) else ""
-            if next_line is None or next_line.match(following):
+            following = lines.get(i + 1)
+            if next_line is None or next_line.match(following.text if following else ""):
                 return True
     return False
 
