@@ -6,6 +6,7 @@ every response carries the Content-Security-Policy. Filter queries run on Postgr
 from __future__ import annotations
 
 import functools
+import gc
 import json
 import os
 import sys
@@ -61,6 +62,15 @@ def gold(gold_db):
 def client(gold):
     with TestClient(create_app(Settings(db=None), store=gold)) as test_client:
         yield test_client
+
+
+def test_a_warm_server_hides_its_heap_from_the_collector_until_it_stops(gold):
+    """Full collections must not walk the whole-store answers computed at start-up."""
+    gc.unfreeze()
+    with TestClient(create_app(Settings(), store=gold)) as own:
+        assert gc.get_freeze_count() > 10_000
+        assert own.get("/changes").status_code == 200
+    assert gc.get_freeze_count() == 0
 
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -1,6 +1,7 @@
 """The application: the API's routers, the web pages, static files and the rules of the house."""
 from __future__ import annotations
 
+import gc
 import logging
 from contextlib import asynccontextmanager
 
@@ -36,7 +37,9 @@ def create_app(settings: Settings | None = None, store=None) -> FastAPI:
         # request of that time (cheap ones too) waited behind them. A process of
         # `serve --workers N` takes no connection until it is warm; the others answer meanwhile.
         await anyio.to_thread.run_sync(warm_up, opened)
+        settle_heap()
         yield
+        gc.unfreeze()
         if store is None:
             opened.close()
 
@@ -60,6 +63,16 @@ def from_environment() -> FastAPI:
     """The app of one of `readout serve --workers N`'s processes: settings and store from
     the environment (READOUT_DB and the rest, see Settings.from_env)."""
     return create_app(Settings.from_env())
+
+
+def settle_heap() -> None:
+    """Hide what start-up and warm-up built (modules, the knowledge base, the whole-store
+    answers) from the garbage collector: every full collection walked them all again, a pause
+    of 100-300 ms in whichever request set it off. On a 100,000-article store the changes
+    page's p95 was 425-522 ms with p50 90-166; frozen, 157-171 with p50 65-107 (50 requests,
+    machine under load)."""
+    gc.collect()
+    gc.freeze()
 
 
 def warm_up(store) -> None:
