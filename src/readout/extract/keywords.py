@@ -26,7 +26,8 @@ def dfa_automaton(keys: list[str]) -> ahocorasick_rs.AhoCorasick:
 @lru_cache(maxsize=1)
 def _automaton() -> tuple[ahocorasick_rs.AhoCorasick, list[str]]:
     """The automaton, and the keywords by the number it reports a hit of each with."""
-    keywords = {k for rule in load_yaml("events.yaml")["rules"] for k in rule["keywords"]}
+    keywords = {k for rule in load_yaml("events.yaml")["rules"]
+                for k in (*rule["keywords"], *rule.get("and_keywords", ()))}
     keywords |= {k for rule in load_yaml("attendance.yaml")["triggers"] for k in rule["keywords"]}
     keywords |= set(_day_word_literals() or ())
     ordered = sorted(keywords)
