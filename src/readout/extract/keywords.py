@@ -82,10 +82,11 @@ class SentenceIndex:
         return None
 
     def starts_with_any(self, keywords: frozenset[str]) -> set[int]:
-        """The starts of the sentences holding any of `keywords`: looked up from the few
-        keywords the text holds, not from each of a large set (with a dict merge each)."""
-        return {start for keyword, sentences in self.by_keyword.items() if keyword in keywords
-                for start in sentences}
+        """The starts of the sentences holding any of `keywords`: the keywords both hold are
+        found by one set intersection in C, over the smaller side (a Python loop over every
+        keyword the text holds was a tenth of trigger and date finding under cProfile)."""
+        by_keyword = self.by_keyword
+        return {start for keyword in by_keyword.keys() & keywords for start in by_keyword[keyword]}
 
     def with_keywords(self, keywords: Iterable[str], since: int = 0) -> list[Span]:
         """The sentences holding any of the keywords, in text order, of those that start at
