@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from readout.domain import load_yaml
-from readout.model import Span
+from readout.model import Span, span_of
 from readout.parse.dates import parse_date
 
 TAG = re.compile(r"<[^>]{0,200}>")
@@ -212,9 +212,9 @@ def _read_top(lines: LinesAhead, header: Header) -> int:
                 or _read_date_line(line, header) or _read_outlet_line(line, header)):
             i += 1
         elif _looks_like_headline(line) and _more_follows(lines, i):
-            header.headline_spans.append(Span(line.start, line.end))
+            header.title_span = span_of((line.start, line.end))   # one tuple serves both
+            header.headline_spans.append(header.title_span)
             header.title = line.text
-            header.title_span = Span(line.start, line.end)
             i += 1
         else:
             break

@@ -9,7 +9,7 @@ import re
 from functools import lru_cache
 
 from readout.domain import load_yaml
-from readout.model import Span
+from readout.model import Span, span_of
 
 PARAGRAPH = re.compile(r"[^\n]+")
 TRIM = " \t|"
@@ -48,18 +48,22 @@ def _word_before(window: str) -> str:
 def split_sentences(text: str, start: int, end: int) -> list[Span]:
     spans = []
     for paragraph in PARAGRAPH.finditer(text, start, end):
-        cursor = paragraph.start()
-        for boundary in CANDIDATE.finditer(text, paragraph.start(), paragraph.end()):
+        cursor, stop = paragraph.span()
+        for boundary in CANDIDATE.finditer(text, cursor, stop):
             if _ends_sentence(text, boundary.start()):
                 _append(spans, text, cursor, boundary.start() + 1)
                 cursor = boundary.end()
-        _append(spans, text, cursor, paragraph.end())
+        # nearly every paragraph is one sentence with nothing to trim: kept without a call
+        if cursor < stop and text[cursor] not in TRIM and text[stop - 1] not in TRIM:
+            spans.append(span_of((cursor, stop)))
+        else:
+            _append(spans, text, cursor, stop)
     return spans
 
 
 def _append(spans: list[Span], text: str, start: int, end: int) -> None:
     if start < end and text[start] not in TRIM and text[end - 1] not in TRIM:
-        spans.append(Span(start, end))   # nearly every sentence: nothing to trim
+        spans.append(span_of((start, end)))   # nearly every sentence: nothing to trim
         return
     while start < end and text[start] in TRIM:
         start += 1
