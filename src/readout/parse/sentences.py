@@ -6,7 +6,8 @@ A full stop ends a sentence unless it belongs to an initial ("O.R."), an initial
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import lru_cache, partial
+from itertools import repeat
 
 from readout.domain import load_yaml
 from readout.model import Span, span_of
@@ -49,7 +50,7 @@ def split_sentences(text: str, start: int, end: int) -> list[Span]:
     spans = []
     for paragraph in PARAGRAPH.finditer(text, start, end):
         cursor, stop = paragraph.span()
-        for boundary in CANDIDATE.finditer(text, cursor, stop):
+        for boundary in _candidates(text, cursor, stop):
             if _ends_sentence(text, boundary.start()):
                 _append(spans, text, cursor, boundary.start() + 1)
                 cursor = boundary.end()
@@ -59,6 +60,24 @@ def split_sentences(text: str, start: int, end: int) -> list[Span]:
         else:
             _append(spans, text, cursor, stop)
     return spans
+
+
+STOPS = ".!?"   # the characters a CANDIDATE match opens with
+
+
+def _candidates(text: str, start: int, end: int) -> list[re.Match]:
+    """What CANDIDATE.finditer(text, start, end) finds, tried only where a stop stands: a
+    search runs every character through the pattern's opening class (some 90k instructions
+    an article), str.find skips to the few stops in C. No stop lies inside a match after its
+    first character, so matching at each stop in turn finds what the search finds."""
+    stops = []
+    for char in STOPS:
+        at = text.find(char, start, end)
+        while at >= 0:
+            stops.append(at)
+            at = text.find(char, at + 1, end)
+    stops.sort()
+    return [match for match in map(partial(CANDIDATE.match, text), stops, repeat(end)) if match]
 
 
 def _append(spans: list[Span], text: str, start: int, end: int) -> None:
