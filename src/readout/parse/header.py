@@ -144,6 +144,9 @@ def _line(match: re.Match) -> Line:
 
 LANGUAGE_TAG = re.compile(r"\s*\((?:En|EN)\)\s*$")
 STOP_AT_END = re.compile(r"[.!?:\"”]$")
+# What STOP_AT_END finds in a line's text (stripped: no newline ends it), read off its last
+# character: the search ran every character of the line through the class.
+STOPS_AT_END = (".", "!", "?", ":", '"', "”")
 
 
 def canonical_source(name: str) -> str:
@@ -199,7 +202,7 @@ def _read_outlet_line(line: Line, header: Header) -> bool:
 
 
 def _looks_like_headline(line: Line) -> bool:
-    return (len(line.text) <= HEADLINE_MAX and not STOP_AT_END.search(line.text)
+    return (len(line.text) <= HEADLINE_MAX and not line.text.endswith(STOPS_AT_END)
             and not rules().dateline.match(line.text))
 
 
