@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from readout.extract.events import mapping
-from readout.model import Event, Extraction, PersonMention, Span
+from readout.model import Event, Extraction, PersonMention
 
 
 def to_record(extraction: Extraction) -> dict:
@@ -24,11 +24,10 @@ def _iso(day) -> str | None:
     return day.isoformat() if day else None
 
 
-def _span(span: Span | None) -> dict | None:
-    return {"start": span.start, "end": span.end} if span else None
-
-
+# An article's record holds a dozen spans, each written out inline as {"start", "end"}: a
+# helper called for each cost a Python frame, as did a dict comprehension per principal.
 def _person(person: PersonMention) -> dict:
+    span, title_span = person.span, person.title_span
     return {
         "name": person.name or person.mention,
         "mention": person.mention,
@@ -38,8 +37,8 @@ def _person(person: PersonMention) -> dict:
         "role": person.role,
         "side": person.side,
         "order": person.order,
-        "span": _span(person.span),
-        "title_span": _span(person.title_span),
+        "span": {"start": span[0], "end": span[1]} if span else None,
+        "title_span": {"start": title_span[0], "end": title_span[1]} if title_span else None,
         "resolution": {"score": person.resolution_score, "reason": person.resolution_reason},
     }
 
@@ -50,7 +49,8 @@ def _event(event: Event) -> dict:
         "type": event.type,
         "date": _iso(event.date),
         "place": event.place,
-        "principals": [{k: p.get(k) for k in ("name", "country", "entity_id")} for p in event.principals],
+        "principals": [{"name": p.get("name"), "country": p.get("country"), "entity_id": p.get("entity_id")}
+                       for p in event.principals],
         "participants": [
             {"name": p.name or p.mention, "mention": p.mention, "title": p.title, "side": p.side,
              "order": p.order, "entity_id": p.entity_id} for p in event.participants],
@@ -60,6 +60,6 @@ def _event(event: Event) -> dict:
         "attributes": event.attributes,
         "plover": codes.get("plover"),
         "cameo": codes.get("cameo"),
-        "evidence": [_span(s) for s in event.evidence],
+        "evidence": [{"start": s[0], "end": s[1]} if s else None for s in event.evidence],
         "rule": event.rule,
     }

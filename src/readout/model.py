@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from typing import NamedTuple
 
 
@@ -18,6 +19,11 @@ class Span(NamedTuple):
 
     def of(self, text: str) -> str:
         return text[self.start:self.end]
+
+
+# span_of((start, end)) is Span(start, end) built in C alone: a named tuple's own __new__ is
+# a Python function, a frame for each span (twice the time of this, timeit).
+span_of = partial(tuple.__new__, Span)
 
 
 @dataclass

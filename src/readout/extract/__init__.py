@@ -6,7 +6,7 @@ triggers -> dates and places -> principals and participants attached to events.
 from __future__ import annotations
 
 from readout.extract.attendance import find_lists
-from readout.extract.dates import date_in, sentences_with_day_words
+from readout.extract.dates import date_in, day_word_kinds
 from readout.extract.events import Trigger, build_events, find_triggers
 from readout.extract.keywords import SentenceIndex
 from readout.extract.names import find_names
@@ -28,8 +28,9 @@ def extract(doc: Document) -> Extraction:
     people = collect_people(text, names, body, lists)
     triggers = find_triggers(text, index)
     sentences = {t.sentence.start: t.sentence for t in triggers}
-    dated = sentences_with_day_words(index)
-    dates = {start: date_in(text, sentence, doc.published, doc.dateline_span)
+    dated = day_word_kinds(index)   # None: any sentence may hold a date
+    dates = {start: date_in(text, sentence, doc.published, doc.dateline_span,
+                            None if dated is None else dated[start])
              if dated is None or start in dated else None for start, sentence in sentences.items()}
     events = build_events(text, triggers, dates, _main_date(triggers, dates, doc.body_start),
                           [p.span for p in people])

@@ -15,12 +15,20 @@ from readout.parse.dates import parse_date, weekday_before
 
 # The `regex` module, not `re`: it scans a sentence for these alternations of month and weekday
 # names two to three times faster, with the same matches.
+DAY_NAMES = ("months", "weekdays")
+
+
 @lru_cache(maxsize=1)
-def _patterns() -> list[tuple[regex.Pattern, tuple[int | None, int | None, int | None]]]:
-    """Each pattern with the numbers of its weekday, monthday and year groups."""
+def _patterns() -> list[tuple[regex.Pattern, tuple[int | None, int | None, int | None], frozenset[str]]]:
+    """Each pattern with the numbers of its weekday, monthday and year groups, and the kinds of
+    day name it is written with ("{months}", "{weekdays}"), one of which its every match holds."""
     data = load_yaml("event_dates.yaml")
-    patterns = [regex.compile(p.format(months=data["months"], weekdays=data["weekdays"])) for p in data["patterns"]]
-    return [(pattern, group_numbers(pattern, "weekday", "monthday", "year")) for pattern in patterns]
+    found = []
+    for written in data["patterns"]:
+        pattern = regex.compile(written.format(months=data["months"], weekdays=data["weekdays"]))
+        kinds = frozenset(kind for kind in DAY_NAMES if "{%s}" % kind in written)
+        found.append((pattern, group_numbers(pattern, "weekday", "monthday", "year"), kinds))
+    return found
 
 
 @lru_cache(maxsize=1)
@@ -36,13 +44,24 @@ def day_word_literals() -> frozenset[str] | None:
     holds ("sep" for "Sept?\\."): the keyword index finds them in its one pass over the
     text, so that sentences without any (most) skip the search for a name. None when the
     names are not a plain alternation, which would need a reading of regex syntax."""
+    by_kind = _literals_by_kind()
+    return None if by_kind is None else frozenset().union(*by_kind.values())
+
+
+@lru_cache(maxsize=1)
+def _literals_by_kind() -> dict[str, frozenset[str]] | None:
+    """day_word_literals, apart for month names and weekday names."""
     data = load_yaml("event_dates.yaml")
-    literals = []
-    for names in (data["months"], data["weekdays"]):
+    by_kind = {}
+    for kind in DAY_NAMES:
+        names = data[kind]
         if not (names.startswith("(?:") and names.endswith(")")) or any(c in names[3:-1] for c in "()[]"):
             return None
-        literals += [_literal_prefix(alternative).lower() for alternative in names[3:-1].split("|")]
-    return frozenset(literals) if all(literals) else None
+        literals = [_literal_prefix(alternative).lower() for alternative in names[3:-1].split("|")]
+        if not all(literals):
+            return None
+        by_kind[kind] = frozenset(literals)
+    return by_kind
 
 
 def _literal_prefix(alternative: str) -> str:
@@ -66,17 +85,33 @@ def _literal_prefix(alternative: str) -> str:
 def sentences_with_day_words(index: SentenceIndex) -> set[int] | None:
     """The starts of the sentences that may hold a month or weekday name, or None when the
     index cannot tell (no literals, or lowering moved the offsets of the text)."""
-    literals = day_word_literals()
-    if literals is None or len(index.lowered) != index.size:
-        return None
-    return index.starts_with_any(literals)
+    kinds = day_word_kinds(index)
+    return None if kinds is None else set(kinds)
 
 
-def date_in(text: str, sentence: Span, published: dt.date | None, skip: Span | None = None) -> dt.date | None:
-    """The first resolvable date written in the sentence, or None."""
-    if not _any_day_word().search(text, sentence.start, sentence.end):
+def day_word_kinds(index: SentenceIndex) -> dict[int, frozenset[str]] | None:
+    """By the start of each sentence that may hold a month or weekday name, the kinds of name
+    it may hold ("months", "weekdays"); None when the index cannot tell."""
+    by_kind = _literals_by_kind()
+    if by_kind is None or len(index.lowered) != index.size:
         return None
-    for pattern, groups in _patterns():
+    kinds: dict[int, frozenset[str]] = {}
+    for kind, literals in by_kind.items():
+        for start in index.starts_with_any(literals):
+            kinds[start] = kinds.get(start, frozenset()) | {kind}
+    return kinds
+
+
+def date_in(text: str, sentence: Span, published: dt.date | None, skip: Span | None = None,
+            kinds: frozenset[str] | None = None) -> dt.date | None:
+    """The first resolvable date written in the sentence, or None. `kinds`, when the keyword
+    index tells them, are the kinds of day name the sentence may hold: a pattern written with
+    neither is not tried (most dated sentences name a month and no weekday, or the reverse)."""
+    if kinds is None and not _any_day_word().search(text, sentence.start, sentence.end):
+        return None
+    for pattern, groups, written_with in _patterns():
+        if kinds is not None and not _may_match(written_with, kinds, text, sentence):
+            continue
         for match in pattern.finditer(text, sentence.start, sentence.end):
             if skip and skip.start <= match.start() < skip.end:
                 continue
@@ -84,6 +119,14 @@ def date_in(text: str, sentence: Span, published: dt.date | None, skip: Span | N
             if resolved:
                 return resolved
     return None
+
+
+def _may_match(written_with: frozenset[str], kinds: frozenset[str], text: str, sentence: Span) -> bool:
+    """Can a pattern written with these kinds of day name match a sentence that may hold
+    `kinds`? One written with none needs the search for a name that `kinds` stood in for."""
+    if written_with:
+        return bool(written_with & kinds)
+    return bool(_any_day_word().search(text, sentence.start, sentence.end))
 
 
 def _resolve(match: regex.Match, groups: tuple, published: dt.date | None) -> dt.date | None:

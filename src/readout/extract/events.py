@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Iterable, NamedTuple
 
 import regex
 
@@ -50,6 +50,7 @@ class _Matcher(NamedTuple):
 @dataclass
 class _Rules:
     rules: list[tuple[str, str, _Matcher, tuple[str, ...]]]
+    and_keywords: dict[str, frozenset[str]]   # by rule id: it also needs one of these
     types: dict
     past_after: re.Pattern
     past_before: re.Pattern                # ends at the trigger ("$")
@@ -67,6 +68,7 @@ def rules() -> _Rules:
     return _Rules(
         rules=[(r["id"], r["type"], _matcher(r["pattern"], r.get("case_sensitive", False)),
                 tuple(r["keywords"])) for r in data["rules"]],
+        and_keywords={r["id"]: frozenset(r["and_keywords"]) for r in data["rules"] if "and_keywords" in r},
         types=data["types"],
         # `re`, not `regex`: a fifth faster on these short windows, with the same matches
         past_after=re.compile(data["past_after"]),
@@ -135,14 +137,26 @@ def _text_order(trigger: Trigger) -> tuple[int, str]:
     return trigger.match.start, trigger.rule
 
 
-def _rule_sentences(index: SentenceIndex) -> dict[tuple, list[Span]]:
-    """For each rule with a keyword in the text, the sentences to run it on."""
+def _rule_sentences(index: SentenceIndex) -> dict[tuple, Iterable[Span]]:
+    """For each rule with a keyword in the text, the sentences to run it on, in no particular
+    order (find_triggers sorts what they hold): those holding one of its keywords and, for a
+    rule with `and_keywords`, one of those too."""
     wanted: dict[tuple, dict[int, Span]] = {}
     by_keyword = _rules_by_keyword()
     for keyword, sentences in index.by_keyword.items():
         for rule in by_keyword.get(keyword, ()):
             wanted.setdefault(rule, {}).update(sentences)
-    return {rule: [found[s] for s in sorted(found)] for rule, found in wanted.items()}
+    and_keywords = rules().and_keywords
+    return {rule: _holding_any(found, index, and_keywords.get(rule[0]))
+            for rule, found in wanted.items()}
+
+
+def _holding_any(sentences: dict[int, Span], index: SentenceIndex,
+                 keywords: frozenset[str] | None) -> Iterable[Span]:
+    if keywords is None:
+        return sentences.values()
+    holding = index.starts_with_any(keywords)
+    return [sentence for start, sentence in sentences.items() if start in holding]
 
 
 @lru_cache(maxsize=1)

@@ -21,7 +21,7 @@ from readout.domain import load_yaml
 from readout.extract.attendance import AttendanceList, is_spouse
 from readout.extract.countries import countries_in, country_in
 from readout.extract.names import NameMatch
-from readout.extract.titles import Titles, join_titles
+from readout.extract.titles import Titles, join_titles, new_span
 from readout.model import PersonMention, Span
 from readout.normalize import fold
 
@@ -76,12 +76,13 @@ def _mentions(text, names, sentences, lists) -> list[Mention]:
     titles = Titles(text, [n.start for n in names])
     titles_first = [_titles_first(titles, listing, names) for listing in lists]
     rules = _contexts()
-    lead = _lead_sentence(names, sentences, starts, lists)
+    # the list of each name, found once for the lead and the loop; half the bench articles have none
+    listings = [_list_of(name, lists) for name in names] if lists else [None] * len(names)
+    lead = _lead_sentence(names, sentences, starts, listings)
     delegated = DELEGATION in text   # three articles in four never say it: no search per name
     out, previous_end, previous_eponym = [], 0, False
-    for name in names:
+    for name, listing in zip(names, listings):
         sentence = sentences[max(0, bisect.bisect_right(starts, name.start) - 1)]
-        listing = _list_of(name, lists)
         bound = max(sentence.start, previous_end, lists[listing].span.start if listing is not None else 0)
         before = titles.before(name.start, bound)
         after = None if listing is not None and titles_first[listing] else \
@@ -103,9 +104,9 @@ def _titles_first(titles: Titles, listing: AttendanceList, names: list[NameMatch
     return first is not None and titles.before(first.start, listing.span.start) is not None
 
 
-def _lead_sentence(names, sentences, starts, lists) -> Span | None:
-    for name in names:
-        if _list_of(name, lists) is None:
+def _lead_sentence(names, sentences, starts, listings) -> Span | None:
+    for name, listing in zip(names, listings):
+        if listing is None:
             return sentences[max(0, bisect.bisect_right(starts, name.start) - 1)]
     return None
 
@@ -187,7 +188,7 @@ def _group(mentions: list[Mention]) -> list[PersonMention]:
         person = people.get(key)
         if person is None:
             person = people[key] = PersonMention(
-                mention=mention.name.text, span=Span(mention.name.start, mention.name.end),
+                mention=mention.name.text, span=new_span(mention.name[:2]),
                 country=mention.side or _country(mention), role=mention.role,
                 side=mention.side, order=mention.order, list_index=mention.listing)
             titles[key] = []

@@ -41,10 +41,11 @@ LEAP_YEAR = 2000  # a year that has every month-day, 29 February included
 
 @lru_cache(maxsize=65536)
 def _parse_dated(span: str, date_order: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(span)   # ISO needs no guessing, and dateparser misreads it as YMD
-    except ValueError:
-        pass
+    if span[:1].isdigit():   # every ISO form opens with its year: the rest skip a raised error
+        try:
+            return dt.date.fromisoformat(span)   # ISO needs no guessing, and dateparser misreads it as YMD
+        except ValueError:
+            pass
     return (_parse_by_format(span, date_order) or _parse_quickly(span, date_order)
             or _parse_thoroughly(span, date_order))
 

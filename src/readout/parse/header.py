@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from readout.domain import load_yaml
-from readout.model import Span
+from readout.model import Span, span_of
 from readout.parse.dates import parse_date
 
 TAG = re.compile(r"<[^>]{0,200}>")
@@ -144,6 +144,9 @@ def _line(match: re.Match) -> Line:
 
 LANGUAGE_TAG = re.compile(r"\s*\((?:En|EN)\)\s*$")
 STOP_AT_END = re.compile(r"[.!?:\"”]$")
+# What STOP_AT_END finds in a line's text (stripped: no newline ends it), read off its last
+# character: the search ran every character of the line through the class.
+STOPS_AT_END = (".", "!", "?", ":", '"', "”")
 
 
 def canonical_source(name: str) -> str:
@@ -199,7 +202,7 @@ def _read_outlet_line(line: Line, header: Header) -> bool:
 
 
 def _looks_like_headline(line: Line) -> bool:
-    return (len(line.text) <= HEADLINE_MAX and not STOP_AT_END.search(line.text)
+    return (len(line.text) <= HEADLINE_MAX and not line.text.endswith(STOPS_AT_END)
             and not rules().dateline.match(line.text))
 
 
@@ -212,9 +215,9 @@ def _read_top(lines: LinesAhead, header: Header) -> int:
                 or _read_date_line(line, header) or _read_outlet_line(line, header)):
             i += 1
         elif _looks_like_headline(line) and _more_follows(lines, i):
-            header.headline_spans.append(Span(line.start, line.end))
+            header.title_span = span_of((line.start, line.end))   # one tuple serves both
+            header.headline_spans.append(header.title_span)
             header.title = line.text
-            header.title_span = Span(line.start, line.end)
             i += 1
         else:
             break

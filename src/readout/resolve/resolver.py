@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -133,6 +134,7 @@ class Resolver:
                 owners.append((index, label))
         self._keys, self._phones, self._owners = keys, phones, owners
         self._combined = [f"{k}|{p}" for k, p in zip(keys, phones)]
+        self._letters = _LetterCounts(self._combined)
         self._surnames = self._surname_index()
         self._loose = self._loose_index()
         self._titles = [self._title_tokens(" ".join(t.title for t in p.titles))
@@ -337,10 +339,15 @@ class Resolver:
         phonetic = self._phonetic(key)
         # One search over "spelling|phonetic key" strings approximates the mean of the two
         # similarities at half the cost of two searches; the shortlist is then scored exactly.
-        near = process.extract(f"{key}|{phonetic}", self._combined, scorer=fuzz.ratio,
+        query = f"{key}|{phonetic}"
+        # Only the few spellings whose letter counts let them reach the cutoff are scored;
+        # they keep their order, so ties fall as in a search of all.
+        possible = self._letters.possible(query, _SHORTLIST_CUTOFF)
+        near = process.extract(query, [self._combined[i] for i in possible], scorer=fuzz.ratio,
                                limit=10, score_cutoff=_SHORTLIST_CUTOFF)
         out = []
-        for _, _, position in near:
+        for _, _, found in near:
+            position = possible[found]
             person = self.people[self._owners[position][0]]
             if self._parts_agree(key, self._keys[position], person):
                 text = fuzz.ratio(key, self._keys[position]) / 100
@@ -393,6 +400,52 @@ class Resolver:
             if len(self._similarities) < 200_000:
                 self._similarities[(a, b)] = found
         return found
+
+
+class _LetterCounts:
+    """How many of each character every string holds, to tell cheaply which strings could
+    reach a fuzz.ratio cutoff beside a query. fuzz.ratio is 200 * LCS / (length sum), and
+    the LCS cannot exceed the characters the two share (per character, the lesser count):
+    a string whose shared count keeps it below the cutoff is never among the matches."""
+
+    def __init__(self, strings: list[str]):
+        import numpy as np   # imported on first use, as the story linker does
+
+        self._np = np
+        self._row = {char: row for row, char in enumerate(sorted(set("".join(strings))))}
+        # one row per character, one byte per string: some 50 KB for the shipped KB
+        self._table = np.zeros((len(self._row), len(strings)), dtype=np.uint8)
+        for column, text in enumerate(strings):
+            for char, count in Counter(text).items():
+                self._table[self._row[char], column] = min(count, 255)
+        self._lengths = np.array([len(text) for text in strings], dtype=np.int64)
+        self._floors: dict[tuple[int, int], object] = {}
+
+    def possible(self, query: str, cutoff: int) -> list[int]:
+        """Positions, in order, of the strings that might score `cutoff` or more."""
+        if len(query) > 255:
+            return list(range(len(self._lengths)))
+        rows, counts = [], []
+        for char, count in Counter(query).items():
+            if char in self._row:
+                rows.append(self._row[char])
+                counts.append(count)
+        np = self._np
+        shared = np.minimum(self._table[rows], np.array(counts, dtype=np.uint8)[:, None])
+        # the bound is at most len(query), below 256: summed in bytes (in int64 it took 20
+        # times as long as all the rest)
+        bound = shared.sum(axis=0, dtype=np.uint8)
+        return np.flatnonzero(bound >= self._floor(len(query), cutoff)).tolist()
+
+    def _floor(self, size: int, cutoff: int):
+        """The least shared count with which each string could reach `cutoff` beside a query
+        of `size` characters, in integers with a point of slack (fuzz.ratio is a float),
+        capped to a byte (a cap lets more strings through, never fewer)."""
+        floor = self._floors.get((size, cutoff))
+        if floor is None:
+            least = ((cutoff - 1) * (self._lengths + size) + 199) // 200
+            floor = self._floors[size, cutoff] = self._np.minimum(least, 255).astype(self._np.uint8)
+        return floor
 
 
 def _split(words: list[str], surname_first: bool) -> tuple[str, str]:

@@ -1,0 +1,20 @@
+"""Sentence splitting tries its boundary pattern only where a stop stands: the same
+boundaries as a search of the whole paragraph, on any text."""
+from __future__ import annotations
+
+from hypothesis import example, given, settings, strategies as st
+
+from readout.parse.sentences import CANDIDATE, _candidates
+
+# the characters the boundary pattern looks at, and a few it does not
+TEXT = st.text(alphabet=".!?\"”’'“‘ \t\nAZaz09(|-", max_size=60)
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=TEXT, start=st.integers(0, 60), length=st.integers(0, 60))
+@example(text='He said. "Yes!" Then? (No.) U.S. 3', start=0, length=60)
+def test_stops_find_what_the_search_finds(text, start, length):
+    start = min(start, len(text))
+    end = min(start + length, len(text))
+    assert [m.span() for m in _candidates(text, start, end)] == \
+        [m.span() for m in CANDIDATE.finditer(text, start, end)]
