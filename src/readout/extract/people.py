@@ -21,8 +21,8 @@ from readout.domain import load_yaml
 from readout.extract.attendance import AttendanceList, is_spouse
 from readout.extract.countries import countries_in, country_in
 from readout.extract.names import NameMatch
-from readout.extract.titles import Titles, join_titles, new_span
-from readout.model import PersonMention, Span
+from readout.extract.titles import Titles, join_titles
+from readout.model import PersonMention, Span, span_of
 from readout.normalize import fold
 
 
@@ -188,7 +188,7 @@ def _group(mentions: list[Mention]) -> list[PersonMention]:
         person = people.get(key)
         if person is None:
             person = people[key] = PersonMention(
-                mention=mention.name.text, span=new_span(mention.name[:2]),
+                mention=mention.name.text, span=span_of(mention.name[:2]),
                 country=mention.side or _country(mention), role=mention.role,
                 side=mention.side, order=mention.order, list_index=mention.listing)
             titles[key] = []

@@ -15,14 +15,12 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
-from functools import lru_cache, partial
+from functools import lru_cache
 
 from readout.domain import load_yaml
 from readout.extract.countries import country_in
-from readout.model import Span
+from readout.model import Span, span_of
 
-# Span's own constructor is a Python-level function; tuple.__new__ builds the same in one C call
-new_span = partial(tuple.__new__, Span)
 COMMA = re.compile(r"\s*,\s*")
 AND = re.compile(r"\s*and\s*")
 TRAILING_JOIN = re.compile(r"(?:,?\s*(?:and)?\s*)$")
@@ -98,7 +96,7 @@ class Titles:
         if name_start - bound > SHORT_STRETCH:
             return self._read_before(name_start, bound)
         found = _title_before(self.text[bound:name_start])
-        return new_span((name_start - found[0], name_start - found[1])) if found else None
+        return span_of((name_start - found[0], name_start - found[1])) if found else None
 
     def _read_before(self, name_start: int, bound: int) -> Span | None:
         v = self.words
@@ -116,7 +114,7 @@ class Titles:
         words = {word for _, _, word in kept}
         if not kept or not (words & v.before_name or words & v.lowercase_before):
             return None
-        return new_span((kept[0][0], kept[-1][1]))
+        return span_of((kept[0][0], kept[-1][1]))
 
     def _token_before(self, end: int, bound: int) -> _Token | None:
         """The last token of text[bound:end]."""
@@ -225,7 +223,7 @@ def _trimmed(text: str, start: int, end: int) -> Span | None:
         end -= 1
     if end - start > 1 and text[end - 1] == "." and text[end - 2].islower():
         end -= 1
-    return new_span((start, end)) if end > start else None
+    return span_of((start, end)) if end > start else None
 
 
 def _after_organisation(kept: list[_Token], v: _Vocabulary) -> list[_Token]:
