@@ -265,16 +265,16 @@ def test_every_month_or_weekday_name_holds_a_literal_the_keyword_index_finds(wor
 
 
 def test_sentences_without_day_words_are_those_the_day_word_search_skips():
-    from readout.extract.dates import _any_day_word, sentences_with_day_words
+    from readout.extract.dates import _any_day_word, day_word_kinds
     from readout.extract.keywords import SentenceIndex
 
     text = "Talks were held on Sunday. Kim met him. They decided it in Dec. last year. Oct 5 came."
     doc = parse(RawDocument("a.txt", text))
     index = SentenceIndex(doc.text, doc.sentences)
-    dated = sentences_with_day_words(index)
+    dated = set(day_word_kinds(index))
     named = {s.start for s in doc.sentences if _any_day_word().search(text, s.start, s.end)}
     assert named <= dated and len(dated) < len(doc.sentences)
-    assert sentences_with_day_words(SentenceIndex("İ" + text, doc.sentences)) is None
+    assert day_word_kinds(SentenceIndex("İ" + text, doc.sentences)) is None
 
 
 @settings(max_examples=200, deadline=None)

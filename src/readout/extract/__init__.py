@@ -27,15 +27,25 @@ def extract(doc: Document) -> Extraction:
     lists = find_lists(text, index, doc.body_start)
     people = collect_people(text, names, body, lists)
     triggers = find_triggers(text, index)
-    sentences = {t.sentence.start: t.sentence for t in triggers}
-    dated = day_word_kinds(index)   # None: any sentence may hold a date
-    dates = {start: date_in(text, sentence, doc.published, doc.dateline_span,
-                            None if dated is None else dated[start])
-             if dated is None or start in dated else None for start, sentence in sentences.items()}
+    dates = _sentence_dates(doc, {t.sentence.start: t.sentence for t in triggers}, index)
     events = build_events(text, triggers, dates, _main_date(triggers, dates, doc.body_start),
                           [p.span for p in people])
     _attach_people(events, people, lists)
     return Extraction(document=doc, people=people, events=events)
+
+
+def _sentence_dates(doc: Document, sentences: dict[int, Span], index: SentenceIndex) -> dict:
+    """The date written in each event sentence, by its start. The keyword index tells which
+    sentences may hold a month or weekday name, and of which kind (None: it cannot tell)."""
+    kinds = day_word_kinds(index)
+    dates = {}
+    for start, sentence in sentences.items():
+        if kinds is not None and start not in kinds:
+            dates[start] = None
+        else:
+            dates[start] = date_in(doc.text, sentence, doc.published, doc.dateline_span,
+                                   None if kinds is None else kinds[start])
+    return dates
 
 
 def _main_date(triggers: list[Trigger], dates: dict, body_start: int):

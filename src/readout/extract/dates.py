@@ -82,13 +82,6 @@ def _literal_prefix(alternative: str) -> str:
     return literal
 
 
-def sentences_with_day_words(index: SentenceIndex) -> set[int] | None:
-    """The starts of the sentences that may hold a month or weekday name, or None when the
-    index cannot tell (no literals, or lowering moved the offsets of the text)."""
-    kinds = day_word_kinds(index)
-    return None if kinds is None else set(kinds)
-
-
 def day_word_kinds(index: SentenceIndex) -> dict[int, frozenset[str]] | None:
     """By the start of each sentence that may hold a month or weekday name, the kinds of name
     it may hold ("months", "weekdays"); None when the index cannot tell."""

@@ -146,15 +146,10 @@ def _by_opening(text: str, start: int, end: int) -> list[NameMatch]:
     title), from one pass of one automaton over the text: each pass costs the same a
     character whatever it finds, and a name is found a few times an article. The word-edge
     tests are written out in the loop: as functions they were a third of its calls."""
-    automaton, keys = _openings()
     found = []
-    # the slice, as the automaton scans a whole string; its offsets are the slice's
-    for number, first, stop in automaton.find_matches_as_indexes(text[start:end], overlapping=True):
-        word, finders, country = keys[number]
-        first += start
+    for first, stop, (word, finders, country) in _opening_hits(text, start, end):
         before = text[first - 1] if first else " "
         if finders is None:
-            stop += start
             after = text[stop] if stop < len(text) else " "
             if not (before.isalnum() or before in "'’" or after.isalnum() or after in "'’"):
                 found.append(new_match((first, stop, word, "known", country)))

@@ -143,9 +143,8 @@ def _line(match: re.Match) -> Line:
 
 
 LANGUAGE_TAG = re.compile(r"\s*\((?:En|EN)\)\s*$")
-STOP_AT_END = re.compile(r"[.!?:\"”]$")
-# What STOP_AT_END finds in a line's text (stripped: no newline ends it), read off its last
-# character: the search ran every character of the line through the class.
+# The stops that end a line's text (stripped: no newline ends it), read off its last character:
+# a search for [.!?:"”]$ ran every character of the line through the class.
 STOPS_AT_END = (".", "!", "?", ":", '"', "”")
 
 
