@@ -1,6 +1,7 @@
 # The two commands of README: `make demo` and `make test`.
 VENV ?= .venv
-PYTHON ?= python3
+# Debian's python3 where there is one (scripts/python.sh says why), else python3 on PATH
+PYTHON ?= $(shell scripts/python.sh)
 PY := $(VENV)/bin/python
 READOUT := $(VENV)/bin/readout
 PG := scripts/postgres.sh

@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import platform
 import statistics
+import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -230,6 +231,7 @@ def machine() -> dict:
     memory_bytes = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     return {"nproc": os.cpu_count(), "ram_gb": round(memory_bytes / 2**30, 1),
             "cpu": _cpu_model(), "python": platform.python_version(),
+            "python_executable": os.path.realpath(sys.executable),
             "load_average_start": os.getloadavg()}
 
 
