@@ -69,3 +69,28 @@ def test_bound_drops_most_spellings(spellings, letters):
     kept = letters.possible("kim pyong chol|KM PNK XL", _SHORTLIST_CUTOFF)
     assert 0 < len(kept) < len(spellings) / 5
 
+
+
+def _shared_count_oracle(query: str, strings: list[str], cutoff: int) -> list[int]:
+    """The bound as first written: per character the lesser of the two counts, summed, against
+    the least count that could reach the cutoff (with its point of slack)."""
+    from collections import Counter
+
+    mine = Counter(query)
+    kept = []
+    for position, text in enumerate(strings):
+        shared = sum(min(count, mine[char]) for char, count in Counter(text).items())
+        if shared >= min(((cutoff - 1) * (len(text) + len(query)) + 199) // 200, 255):
+            kept.append(position)
+    return kept
+
+
+@settings(max_examples=300, deadline=None)
+@given(query=st.text(alphabet="abgikmnosu |KNXZ", max_size=60),
+       strings=st.lists(st.text(alphabet="abgikmnosu |KNX", max_size=40), min_size=1, max_size=30),
+       cutoff=st.sampled_from([_SHORTLIST_CUTOFF, 30, 90]))
+def test_bound_is_the_shared_letter_count(query, strings, cutoff):
+    """The rows of capped counts sum to the shared count exactly, repeats of a character in
+    the query beyond any string's included."""
+    assert _LetterCounts(strings).possible(query, cutoff) == \
+        _shared_count_oracle(query, strings, cutoff)

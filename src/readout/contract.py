@@ -10,7 +10,7 @@ def to_record(extraction: Extraction) -> dict:
     return {
         "file": doc.path,
         "source": doc.source,
-        "published": _iso(doc.published),
+        "published": doc.published.isoformat() if doc.published else None,
         "title": doc.title,
         "byline": doc.byline,
         "url": doc.meta.get("url"),
@@ -20,12 +20,8 @@ def to_record(extraction: Extraction) -> dict:
     }
 
 
-def _iso(day) -> str | None:
-    return day.isoformat() if day else None
-
-
-# An article's record holds a dozen spans, each written out inline as {"start", "end"}: a
-# helper called for each cost a Python frame, as did a dict comprehension per principal.
+# An article's record holds a dozen spans and a few dates, each written out inline: a helper
+# called for each cost a Python frame, as did a dict comprehension per principal.
 def _person(person: PersonMention) -> dict:
     span, title_span = person.span, person.title_span
     return {
@@ -47,7 +43,7 @@ def _event(event: Event) -> dict:
     codes = mapping(event.type)
     return {
         "type": event.type,
-        "date": _iso(event.date),
+        "date": event.date.isoformat() if event.date else None,
         "place": event.place,
         "principals": [{"name": p.get("name"), "country": p.get("country"), "entity_id": p.get("entity_id")}
                        for p in event.principals],

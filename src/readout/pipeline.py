@@ -32,25 +32,27 @@ def records(raws: Iterable[RawDocument], resolver: Resolver | None = None) -> It
 
 def resolve_people(extraction: Extraction, resolver: Resolver) -> None:
     """Give every person its canonical name and entity; the KB knows countries better than shape."""
+    # Run once per article over some four people and three events: the resolver's method and
+    # the fields are read into locals, and a principal's three fields set in place rather
+    # than by dict.update with keywords (this loop was a fifth of resolve_people, cProfile).
+    resolve = resolver.resolve
     by_mention = {}
     for person in extraction.people:
-        resolution = resolver.resolve(person.mention, person.country, person.title)
+        resolution = resolve(person.mention, person.country, person.title)
         person.name, person.entity_id = resolution.name, resolution.entity_id
         person.resolution_score, person.resolution_reason = resolution.score, resolution.reason
-        if resolution.is_known and resolution.country and not (person.side or _title_says_country(person)):
+        if resolution.country and not person.side and resolution.is_known \
+                and country_in(person.title) is None:
             person.country = resolution.country
         by_mention[person.mention] = person
     for event in extraction.events:
         for principal in event.principals:
             person = by_mention.get(principal["mention"])
-            principal.update(name=person.name, entity_id=person.entity_id, country=person.country)
+            principal["name"], principal["entity_id"] = person.name, person.entity_id
+            principal["country"] = person.country
         for participant in event.participants:
             person = by_mention.get(participant.mention)
             participant.name, participant.entity_id = person.name, person.entity_id
-
-
-def _title_says_country(person) -> bool:
-    return country_in(person.title) is not None
 
 
 @dataclass

@@ -412,12 +412,20 @@ class _LetterCounts:
         import numpy as np   # imported on first use, as the story linker does
 
         self._np = np
-        self._row = {char: row for row, char in enumerate(sorted(set("".join(strings))))}
-        # one row per character, one byte per string: some 50 KB for the shipped KB
-        self._table = np.zeros((len(self._row), len(strings)), dtype=np.uint8)
-        for column, text in enumerate(strings):
-            for char, count in Counter(text).items():
-                self._table[self._row[char], column] = min(count, 255)
+        counts = [Counter(text) for text in strings]
+        # One row per character and count q in the query: each string's count of the
+        # character capped at q, so that a query's shared counts are a sum of rows alone
+        # (the lesser count taken by np.minimum per query, and a Counter of the query, were
+        # half the time of a search's filter). Some 170 KB for the shipped KB.
+        self._depth = {char: max(min(count.get(char, 0), 255) for count in counts)
+                       for char in sorted(set("".join(strings)))}
+        self._row_before: dict[str, int] = {}
+        rows = []
+        for char, depth in self._depth.items():
+            self._row_before[char] = len(rows) - 1   # the row of count q is this plus q
+            column = np.array([min(count.get(char, 0), 255) for count in counts], dtype=np.uint8)
+            rows.extend(np.minimum(column, q) for q in range(1, depth + 1))
+        self._table = np.array(rows, dtype=np.uint8).reshape(len(rows), len(strings))
         self._lengths = np.array([len(text) for text in strings], dtype=np.int64)
         self._floors: dict[tuple[int, int], object] = {}
 
@@ -425,17 +433,14 @@ class _LetterCounts:
         """Positions, in order, of the strings that might score `cutoff` or more."""
         if len(query) > 255:
             return list(range(len(self._lengths)))
-        rows, counts = [], []
-        for char, count in Counter(query).items():
-            if char in self._row:
-                rows.append(self._row[char])
-                counts.append(count)
-        np = self._np
-        shared = np.minimum(self._table[rows], np.array(counts, dtype=np.uint8)[:, None])
+        depth, before = self._depth, self._row_before
+        # a count beyond every string's shares no more: the row of the greatest count serves
+        rows = [before[char] + min(query.count(char), depth[char])
+                for char in set(query) if char in depth]
         # the bound is at most len(query), below 256: summed in bytes (in int64 it took 20
         # times as long as all the rest)
-        bound = shared.sum(axis=0, dtype=np.uint8)
-        return np.flatnonzero(bound >= self._floor(len(query), cutoff)).tolist()
+        bound = self._table[rows].sum(axis=0, dtype=self._np.uint8)
+        return (bound >= self._floor(len(query), cutoff)).nonzero()[0].tolist()
 
     def _floor(self, size: int, cutoff: int):
         """The least shared count with which each string could reach `cutoff` beside a query
