@@ -18,6 +18,7 @@ from functools import lru_cache, partial
 from typing import NamedTuple
 
 import ahocorasick_rs
+from retrie.trie import Trie
 
 from readout.domain import alternation, load_yaml
 from readout.extract.keywords import dfa_automaton
@@ -73,7 +74,7 @@ def patterns() -> _Patterns:
             given_country.setdefault(name, None if country == "OTHER" else country)
     name_word = rf"(?:[A-Z]\.(?:[A-Z]\.)*|{WORD}(?:-{WORD})*|{alternation(parts['regnal'])}|{alternation(parts['particles'])})"
     title_words = titles["title_before_name"] + titles["lowercase_title_before_name"]
-    title_before = alternation(title_words)
+    title_before = trie(title_words)
     return _Patterns(
         korean=re.compile(rf"([A-Z][a-z]*)((?: {korean_given}){{1,2}})\b"),
         korean_surnames=frozenset(parts["korean"]["surnames"]),
@@ -81,7 +82,7 @@ def patterns() -> _Patterns:
         chinese=re.compile(r"([A-Z][a-z]*) ([A-Z][a-z]{1,12})\b"),
         chinese_surnames=frozenset(parts["chinese"]["surnames"]),
         pinyin_given=re.compile(f"(?:{parts['chinese']['syllable']}){{1,3}}"),
-        given_first=re.compile(rf"({alternation(given_country)})((?: {name_word}){{1,4}})"),
+        given_first=re.compile(rf"({trie(given_country)})((?: {name_word}){{1,4}})"),
         given_country=given_country,
         apposition=re.compile(rf"(?<![\w'’-])({WORD}(?: {WORD}){{1,3}}) ?$"),
         title_comma=_title_comma(titles["title_start_words"]),
@@ -93,12 +94,20 @@ def patterns() -> _Patterns:
     )
 
 
+def trie(words) -> str:
+    """A regex of any of `words`, as a trie ("a(?:bc?)?"): it tries the words that match at a
+    place longest first, as alternation() does, but one branch a character instead of one a
+    word (", <title word>" tried 130 words at each of the dozen commas of an article: 41k of
+    find_names' 490k instructions an article)."""
+    return Trie().add(*words).pattern()
+
+
 def _title_comma(title_start_words: list[str]) -> re.Pattern:
     """", <title word>", the word whole: one search finds the few commas of an article that
     open a title, with no Python step for each other comma. A word of other characters than
     [\\w-] never followed a comma as a whole word."""
     words = [word for word in title_start_words if re.fullmatch(r"[\w-]+", word)]
-    return re.compile(rf", (?:{alternation(words)})(?![\w-])")
+    return re.compile(rf", (?:{trie(words)})(?![\w-])")
 
 
 def find_names(text: str, start: int = 0, end: int | None = None) -> list[NameMatch]:

@@ -92,29 +92,38 @@ class Titles:
     def before(self, name_start: int, bound: int) -> Span | None:
         """The title written directly before a name ("Russian Ambassador to the DPRK ..."),
         not reaching back before `bound`. It depends on text[bound:name_start] alone, so a
-        short stretch is read once per process (see _title_before)."""
+        short stretch is read once per process (see _title_before). Of a longer one (the start
+        of a sentence) the words of its last SHORT_STRETCH characters decide, unless the title
+        runs back to the first of them (a name in 80 of the bench's)."""
+        found, reached = None, True
         if name_start - bound > SHORT_STRETCH:
-            return self._read_before(name_start, bound)
-        found = _title_before(self.text[bound:name_start])
+            tail = self.text.find(" ", name_start - SHORT_STRETCH, name_start) + 1
+            if tail:
+                found, reached = _title_before(self.text[tail:name_start])
+            if reached:
+                return self._read_before(name_start, bound)[0]
+        else:
+            found, _ = _title_before(self.text[bound:name_start])
         return span_of((name_start - found[0], name_start - found[1])) if found else None
 
-    def _read_before(self, name_start: int, bound: int) -> Span | None:
+    def _read_before(self, name_start: int, bound: int) -> tuple[Span | None, bool]:
+        """The title before a name, and whether reading it reached `bound` (what lies before
+        `bound` could have changed it)."""
         v = self.words
         last = self._token_before(name_start, bound)
-        if (last is None or last[2] == "," or last[2] in v.connectors
-                or self.text[last[1]:name_start].strip()):
-            return None
-        kept = self._title_run(last, bound)
-        if not kept:
-            return None
+        if last is None:
+            return None, True
+        if last[2] == "," or last[2] in v.connectors or self.text[last[1]:name_start].strip():
+            return None, False
+        kept, reached = self._title_run(last, bound)
         while kept and (kept[0][2] in v.connectors or kept[0][2] in v.honorifics
                         or kept[0][2] == ","):
             kept.pop(0)
         kept = _after_organisation(kept, v)
         words = {word for _, _, word in kept}
         if not kept or not (words & v.before_name or words & v.lowercase_before):
-            return None
-        return span_of((kept[0][0], kept[-1][1]))
+            return None, reached
+        return span_of((kept[0][0], kept[-1][1])), reached
 
     def _token_before(self, end: int, bound: int) -> _Token | None:
         """The last token of text[bound:end]."""
@@ -125,8 +134,9 @@ class Titles:
         word = match.group(1)
         return size - match.end(), size - match.end() + len(word), word[::-1]
 
-    def _title_run(self, last: _Token, bound: int) -> list[_Token]:
-        """The tokens that read as title, from `last` backwards, in text order."""
+    def _title_run(self, last: _Token, bound: int) -> tuple[list[_Token], bool]:
+        """The tokens that read as title, from `last` backwards, in text order, and whether
+        they run back to `bound`."""
         kept, token = [], last
         while token is not None:
             word = token[2]
@@ -135,11 +145,12 @@ class Titles:
             previous = self._token_before(token[0], bound)
             # a comma inside a title follows a capitalised word: "the C.C., WPK"
             if word == "," and (previous is None or not previous[2][:1].isupper()):
+                token = previous
                 break
             kept.append(token)
             token = previous
         kept.reverse()
-        return kept
+        return kept, token is None
 
     def _title_word(self, word: str) -> bool:
         v = self.words
@@ -212,10 +223,11 @@ SHORT_STRETCH = 60
 
 
 @lru_cache(maxsize=65536)
-def _title_before(stretch: str) -> tuple[int, int] | None:
-    """Titles.before of a name right after `stretch`, as distances back from the name."""
-    span = Titles(stretch, ())._read_before(len(stretch), 0)
-    return (len(stretch) - span.start, len(stretch) - span.end) if span else None
+def _title_before(stretch: str) -> tuple[tuple[int, int] | None, bool]:
+    """Titles.before of a name right after `stretch`, as distances back from the name, and
+    whether reading it reached the stretch's start."""
+    span, reached = Titles(stretch, ())._read_before(len(stretch), 0)
+    return (len(stretch) - span.start, len(stretch) - span.end) if span else None, reached
 
 
 def _trimmed(text: str, start: int, end: int) -> Span | None:
