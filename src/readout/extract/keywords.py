@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 from functools import lru_cache
+from operator import itemgetter
 from typing import Iterable
 
 import ahocorasick_rs
@@ -46,7 +47,7 @@ class SentenceIndex:
     of a small vocabulary, so what is done for a set of them can be cached across articles)."""
 
     def __init__(self, text: str, sentences: list[Span]):
-        self.ordered = sorted(sentences, key=lambda s: s.start)
+        self.ordered = sorted(sentences, key=itemgetter(0))   # a span's start, read in C
         self.starts = [s.start for s in self.ordered]
         self.lowered = text.lower()   # keywords are lower case; case-insensitive rules use it too
         self.size = len(text)
