@@ -63,3 +63,21 @@ def test_a_rule_with_and_keywords_runs_only_where_both_are():
     assert rules().and_keywords["talks.had"]
     doc = parse(RawDocument("x.txt", "Headline\n\nThe talks ended. Kim held talks with Putin."))
     assert [t.rule for t in find_triggers(doc.text, SentenceIndex(doc.text, doc.sentences))] == ["talks.had"]
+
+
+_PAST_WORDS = ["in", "the", "past", "last", "year", "years", "ago", "2019", "1998", "2", "20", "19",
+               "January", "since", "after", "have", "had", "been", "recently", "talks", "x", ",", ""]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_PAST_WORDS), max_size=12), st.sampled_from(["", " ", "."]))
+def test_every_past_phrase_holds_one_of_its_keywords(words, end):
+    """_in_past searches a window only when it holds one of the keywords of events.yaml: a
+    phrase the pattern finds without one would be missed."""
+    r = rules()
+    window = " ".join(words) + end
+    after_keywords, before_keywords = r.past_keywords
+    if r.past_after.search(window):
+        assert any(keyword in window for keyword in after_keywords), window
+    if r.past_before.search(window):
+        assert any(keyword in window for keyword in before_keywords), window

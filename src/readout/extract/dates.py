@@ -89,10 +89,17 @@ def day_word_kinds(index: SentenceIndex) -> dict[int, frozenset[str]] | None:
     if by_kind is None or len(index.lowered) != index.size:
         return None
     kinds: dict[int, frozenset[str]] = {}
-    for kind, literals in by_kind.items():
-        for start in index.starts_with_any(literals):
-            kinds[start] = kinds.get(start, frozenset()) | {kind}
+    for sentence, held in index.keywords_in.items():
+        found = _kinds_holding(held)
+        if found:
+            kinds[sentence.start] = found
     return kinds
+
+
+# A sentence's set of keywords recurs from article to article: its kinds are worked out once.
+@lru_cache(maxsize=4096)
+def _kinds_holding(held: frozenset[str]) -> frozenset[str]:
+    return frozenset(kind for kind, literals in _literals_by_kind().items() if not held.isdisjoint(literals))
 
 
 def date_in(text: str, sentence: Span, published: dt.date | None, skip: Span | None = None,
