@@ -17,7 +17,7 @@ import regex
 
 from readout.domain import alternation, group_numbers, load_yaml
 from readout.extract.countries import country_in
-from readout.extract.keywords import SentenceIndex
+from readout.extract.keywords import SentenceIndex, holds_any
 from readout.model import Event, Span
 
 
@@ -179,25 +179,18 @@ def _in_past(text: str, match: regex.Match, sentence: Span, past: tuple) -> bool
     past_after, past_before, backwards = past
     after_keywords, before_keywords = rules().past_keywords
     after = text[end:sentence.end]
-    if _holds_any(after, after_keywords) and past_after.search(after):
+    if holds_any(after, after_keywords) and past_after.search(after):
         return True
     # not max(): a Python-level builtin call is 150-260 ns, the conditional 25-50
     lowest = start - 60 if start - 60 > sentence.start else sentence.start
     window = text[lowest:start]
-    if not _holds_any(window, before_keywords):
+    if not holds_any(window, before_keywords):
         return False
     # A phrase that must end at the trigger is found, if anywhere, by one attempt from the
     # window's end, where a forward search tries each of its 60 offsets (2 us against 6, and
     # nearly every trigger has none). On ASCII `regex` and `re` agree on \w and \b; past it
     # (combining marks) they may not, so other windows keep `re`.
     return bool((backwards if window.isascii() else past_before).search(window))
-
-
-def _holds_any(window: str, keywords: tuple[str, ...]) -> bool:
-    for keyword in keywords:
-        if keyword in window:
-            return True
-    return False
 
 
 LEADING_THE = regex.compile(r"^(?:the) ")   # compiled once: regex.sub looks a pattern up per call

@@ -41,6 +41,16 @@ def _day_word_literals():
     return day_word_literals()
 
 
+def holds_any(window: str, keywords: tuple[str, ...]) -> bool:
+    """Does `window` hold one of `keywords`? The test before a regex search of a short window
+    that nearly never matches: a substring test is some 50 ns, a search about 1 us. A loop,
+    as any() over a generator costs more than the tests on these few keywords."""
+    for keyword in keywords:
+        if keyword in window:
+            return True
+    return False
+
+
 class SentenceIndex:
     """Sentences in text order, for each keyword the sentences that hold it, and for each
     sentence that holds any the keywords it holds (`keywords_in`: a sentence holds two or three

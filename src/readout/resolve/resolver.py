@@ -417,14 +417,14 @@ class _LetterCounts:
         # character capped at q, so that a query's shared counts are a sum of rows alone
         # (the lesser count taken by np.minimum per query, and a Counter of the query, were
         # half the time of a search's filter). Some 170 KB for the shipped KB.
-        self._depth = {char: max(min(count.get(char, 0), 255) for count in counts)
-                       for char in sorted(set("".join(strings)))}
+        self._depth: dict[str, int] = {}
         self._row_before: dict[str, int] = {}
         rows = []
-        for char, depth in self._depth.items():
-            self._row_before[char] = len(rows) - 1   # the row of count q is this plus q
+        for char in sorted(set("".join(strings))):
             column = np.array([min(count.get(char, 0), 255) for count in counts], dtype=np.uint8)
-            rows.extend(np.minimum(column, q) for q in range(1, depth + 1))
+            self._depth[char] = int(column.max())
+            self._row_before[char] = len(rows) - 1   # the row of count q is this plus q
+            rows.extend(np.minimum(column, q) for q in range(1, self._depth[char] + 1))
         self._table = np.array(rows, dtype=np.uint8).reshape(len(rows), len(strings))
         self._lengths = np.array([len(text) for text in strings], dtype=np.int64)
         self._floors: dict[tuple[int, int], object] = {}
