@@ -87,6 +87,18 @@ def test_a_local_cluster_gives_the_local_outcomes_with_its_housekeeping_made_rar
     assert all(o.record for _, outcomes in on_dask for o in outcomes)
 
 
+def test_the_local_engine_warms_its_resolver_up_and_hides_it_from_the_collector():
+    """warm_up freezes what it loaded: full collections, which walked the whole resolver
+    each time, no longer see it."""
+    import gc
+
+    gc.unfreeze()
+    engine = LocalEngine()
+    list(engine.map([list(Corpus(load_templates(), 2).documents(2))]))
+    assert gc.get_freeze_count() > 0
+    assert not any(o is engine.resolver for o in gc.get_objects())
+
+
 def test_reingest_extracts_and_adds_nothing(tmp_path):
     raws = list(iter_raw_documents([str(GOLD)]))
     with open_store(str(tmp_path / "s.db")) as store:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from readout.engine.work import Outcome, extract_batch
+from readout.engine.work import Outcome, extract_batch, warm_up
 from readout.model import RawDocument
 
 
@@ -34,4 +34,5 @@ class LocalEngine:
             from readout.resolve import Resolver
 
             self.resolver = Resolver.default()
+            warm_up(self.resolver)  # as a Dask worker's, so that full collections skip it
         return self.resolver

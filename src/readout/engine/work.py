@@ -1,6 +1,7 @@
 """The unit of work both engines run: one batch of raw documents to extract records."""
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 
 from readout.errors import ReadoutError
@@ -36,9 +37,13 @@ def extract_batch(raws: list[RawDocument], resolver) -> list[Outcome]:
 
 def warm_up(resolver) -> None:
     """Extract one shipped sample, so that the rule files every stage reads on first use are
-    read now, at start-up, and not inside the first batch (seconds, on a busy machine)."""
+    read now, at start-up, and not inside the first batch (seconds, on a busy machine); then
+    freeze what is loaded (gc.freeze). The resolver and the rules live as long as the
+    process, and every full collection walked them all: in a Dask worker, about 120 ms each,
+    a tenth of its time."""
     from importlib import resources
 
     samples = resources.files("readout.data").joinpath("samples")
     first = min((entry for entry in samples.iterdir() if entry.name.endswith(".txt")), key=lambda e: e.name)
     extract_batch([RawDocument(first.name, first.read_text(encoding="utf-8"))], resolver)
+    gc.freeze()
