@@ -99,6 +99,59 @@ def test_the_local_engine_warms_its_resolver_up_and_hides_it_from_the_collector(
     assert not any(o is engine.resolver for o in gc.get_objects())
 
 
+def test_batches_are_shared_between_the_workers():
+    """Each worker's actor takes its share of the batches, and the resolver is loaded once
+    per worker, not once per batch."""
+    from readout.engine.cluster import DaskEngine
+
+    raws = list(Corpus(load_templates(), 3).documents(24))
+    batches = [raws[i:i + 3] for i in range(0, len(raws), 3)]
+    with DaskEngine(None, 2) as engine:
+        list(engine.map(batches))
+        counts = list(engine.counts().values())
+    assert [c["loads"] for c in counts] == [1, 1]
+    assert min(c["batches"] for c in counts) >= 1 and sum(c["batches"] for c in counts) == 8
+
+
+def test_a_named_scheduler_gives_the_local_outcomes():
+    """With --scheduler the client is not the cluster's: batches reach the actors through
+    the scheduler, as they must when the workers cannot be reached directly."""
+    import logging
+    from distributed import LocalCluster
+    from readout.engine.cluster import DaskEngine
+
+    raws = list(Corpus(load_templates(), 4).documents(8))
+    batches = [raws[:3], raws[3:6], raws[6:]]
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0",
+                      silence_logs=logging.ERROR) as cluster:
+        with DaskEngine(cluster.scheduler_address) as engine:
+            on_dask = list(engine.map(batches))
+            assert engine.extractors.given == [3] and engine.extractors.as_tasks == 0
+    assert [outcomes for _, outcomes in on_dask] == [outcomes for _, outcomes in LocalEngine().map(batches)]
+
+
+def test_a_worker_killed_mid_ingest_loses_no_batch():
+    """The batches of a worker that dies run as plain tasks on a live worker: every batch
+    comes back, in order, with the local engine's outcomes."""
+    from readout.engine.cluster import DaskEngine
+
+    raws = list(Corpus(load_templates(), 5).documents(30))
+    batches = [raws[i:i + 3] for i in range(0, len(raws), 3)]
+    with DaskEngine(None, 2) as engine:
+        victim = min(engine.client.run(os.getpid).values())
+
+        def killing_after_the_third():
+            for number, batch in enumerate(batches):
+                if number == 3:
+                    os.kill(victim, signal.SIGKILL)
+                yield batch
+
+        on_dask = list(engine.map(killing_after_the_third()))
+        assert len(engine.extractors.lost) == 1 and engine.extractors.as_tasks >= 1
+    assert [raws for raws, _ in on_dask] == batches
+    assert [outcomes for _, outcomes in on_dask] == [outcomes for _, outcomes in LocalEngine().map(batches)]
+
+
 def test_reingest_extracts_and_adds_nothing(tmp_path):
     raws = list(iter_raw_documents([str(GOLD)]))
     with open_store(str(tmp_path / "s.db")) as store:
