@@ -8,6 +8,7 @@ from hypothesis import example, given, settings, strategies as st
 
 from readout.parse.sentences import CANDIDATE, PARAGRAPH, _candidates
 
+
 def _window(text: str, start: int, length: int) -> tuple[int, int]:
     """A start and end within the text, from the drawn start and length."""
     start = min(start, len(text))
